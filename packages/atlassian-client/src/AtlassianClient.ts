@@ -2,70 +2,113 @@
  * `AtlassianClient`: one typed method per read endpoint of the Atlassian organisation Admin API, with
  * cursor pages as `Stream`s, failures as tagged errors and retries as a `Schedule`.
  */
-import { HttpClient, type HttpClientError, HttpClientRequest } from "@effect/platform"
-import {
-  Clock,
-  type Config,
-  type ConfigError,
-  Context,
-  Duration,
-  Effect,
-  Either,
-  Layer,
-  ParseResult,
-  Schedule,
-  ScheduleDecision,
-  Schema,
-  Stream
-} from "effect"
+import type { HttpClient } from "@effect/platform"
+import { type Config, type ConfigError, Context, Effect, Layer, type Schema, Stream } from "effect"
 import * as ClientConfig from "./AtlassianClientConfig.js"
+import { Count, GroupStats, UserStats } from "./Dto/Counts.js"
 import { type Directory, DirectoryPage } from "./Dto/Directories.js"
 import { type DirectoryUser, DirectoryUserPage, type UserSearchQuery } from "./Dto/DirectoryUsers.js"
+import { type DirectoryGroup, DirectoryGroupPage, type GroupSearchQuery } from "./Dto/Groups.js"
+import { type LastActiveDates, LastActiveDatesPage, type ProductLastActive } from "./Dto/LastActive.js"
+import { type ManagedAccount, ManagedAccountPage } from "./Dto/ManagedAccounts.js"
 import { Org, type OrgModel, OrgPage } from "./Dto/Orgs.js"
-import { readErrorBody } from "./ErrorBody.js"
 import {
-  type AtlassianError,
-  AtlassianUnavailable,
-  BadRequest,
-  Forbidden,
-  InvalidApiKey,
-  type InvalidConfig,
-  OrgNotFound,
-  RateLimited,
-  type ReadOnlyViolation,
-  ResourceNotFound,
-  UnexpectedResponse
-} from "./Errors.js"
+  type GroupRoleAssignment,
+  GroupRoleAssignmentPage,
+  type RoleAssignmentQuery,
+  type UserRoleAssignment,
+  UserRoleAssignmentPage
+} from "./Dto/RoleAssignments.js"
+import { type Workspace, WorkspacePage, type WorkspaceQuery } from "./Dto/Workspaces.js"
+import { type AtlassianError, type InvalidConfig, UnexpectedResponse } from "./Errors.js"
+import { makeTransport, type Operation } from "./internal/Transport.js"
 import { cursorFromNextUrl, paginate } from "./Pagination.js"
-import { ensureReadOperation } from "./ReadOnlyGuard.js"
 import type { RequestStats } from "./RequestStats.js"
-import { makeStatsRecorder } from "./RequestStats.js"
-import { type RetryableFailure, retrySchedule, serverRequestedDelay } from "./RetryPolicy.js"
 
-/** Options of a directory user search. */
-export interface UserSearchOptions {
-  /** The directory to search; `-` (the default) means every directory the key can manage. */
+/** Which directory to read and how many records per page. */
+export interface DirectoryOptions {
+  /** The directory; `-` (the default) means every directory the key can manage. */
   readonly directoryId?: string | undefined
   /** Page size, 1–100; defaults to the maximum, 100, to use as few calls as possible. */
   readonly pageSize?: number | undefined
 }
+
+/** Filters of `users/count` (the user search filters without paging, sorting, expand or emails). */
+export type UserCountQuery = Omit<UserSearchQuery, "expand" | "sortBy" | "emails">
+
+/** Filters of `groups/count`. */
+export type GroupCountQuery = Pick<
+  GroupSearchQuery,
+  "directoryIds" | "accountIds" | "groupIds" | "resourceOwners" | "resourceIds" | "searchTerm" | "roleIds"
+>
 
 export interface AtlassianClientShape {
   /** `GET /v1/orgs`: the organisations the key can see. An empty result means "unknown", not "none". */
   readonly orgs: Stream.Stream<OrgModel, AtlassianError>
   /** `GET /v1/orgs/{orgId}`: one organisation; `OrgNotFound` when the id is wrong for this key. */
   readonly org: (orgId: string) => Effect.Effect<OrgModel, AtlassianError>
+  /** `GET /v1/orgs/{orgId}/users`: the managed accounts (verified domains only), with Guard billing. */
+  readonly managedAccounts: (orgId: string) => Stream.Stream<ManagedAccount, AtlassianError>
   /** `GET /v2/orgs/{orgId}/directories`: every user directory of the organisation. */
   readonly directories: (orgId: string) => Stream.Stream<Directory, AtlassianError>
-  /**
-   * `POST /v2/orgs/{orgId}/directories/{directoryId}/users/search`: every user matching `query`, across
-   * all pages. Each page is one chunk of the stream.
-   */
+  /** `POST …/directories/{directoryId}/users/search`: every matching user; each page is one chunk. */
   readonly users: (
     orgId: string,
     query?: UserSearchQuery,
-    options?: UserSearchOptions
+    options?: DirectoryOptions
   ) => Stream.Stream<DirectoryUser, AtlassianError>
+  /** `GET …/users/count`. */
+  readonly userCount: (
+    orgId: string,
+    query?: UserCountQuery,
+    options?: DirectoryOptions
+  ) => Effect.Effect<number, AtlassianError>
+  /** `GET …/users/stats`: users per role and per account status. */
+  readonly userStats: (orgId: string, options?: DirectoryOptions) => Effect.Effect<UserStats, AtlassianError>
+  /** `GET …/users/{accountId}/role-assignments`: the products a user holds a role on, and how. */
+  readonly userRoleAssignments: (
+    orgId: string,
+    accountId: string,
+    query?: RoleAssignmentQuery,
+    options?: DirectoryOptions
+  ) => Stream.Stream<UserRoleAssignment, AtlassianError>
+  /** `POST …/groups/search`: every matching group; each page is one chunk. */
+  readonly groups: (
+    orgId: string,
+    query?: GroupSearchQuery,
+    options?: DirectoryOptions
+  ) => Stream.Stream<DirectoryGroup, AtlassianError>
+  /** `GET …/groups/count`. */
+  readonly groupCount: (
+    orgId: string,
+    query?: GroupCountQuery,
+    options?: DirectoryOptions
+  ) => Effect.Effect<number, AtlassianError>
+  /** `GET …/groups/stats`. */
+  readonly groupStats: (
+    orgId: string,
+    options?: DirectoryOptions
+  ) => Effect.Effect<GroupStats, AtlassianError>
+  /** `GET …/groups/{groupId}/role-assignments`: the products a group grants, with which roles. */
+  readonly groupRoleAssignments: (
+    orgId: string,
+    groupId: string,
+    query?: RoleAssignmentQuery,
+    options?: DirectoryOptions
+  ) => Stream.Stream<GroupRoleAssignment, AtlassianError>
+  /** `POST /v2/orgs/{orgId}/workspaces`: every product instance; page size up to 1000 (default 1000). */
+  readonly workspaces: (
+    orgId: string,
+    options?: { readonly query?: WorkspaceQuery | undefined; readonly pageSize?: number | undefined }
+  ) => Stream.Stream<Workspace, AtlassianError>
+  /**
+   * `GET /v1/orgs/{orgId}/directory/users/{accountId}/last-active-dates`: a user's last activity per
+   * product, all pages merged. Atlassian allows 200 of these calls per minute per organisation.
+   */
+  readonly lastActiveDates: (
+    orgId: string,
+    accountId: string
+  ) => Effect.Effect<LastActiveDates, AtlassianError>
   /** What this client instance has done on the wire so far. */
   readonly stats: Effect.Effect<RequestStats>
 }
@@ -75,29 +118,20 @@ export class AtlassianClient extends Context.Tag("@seatsync/atlassian-client/Atl
   AtlassianClientShape
 >() {}
 
-interface Operation {
-  /** `METHOD /template`, used in errors and spans. */
-  readonly endpoint: string
-  readonly method: "GET" | "POST"
-  /** The concrete path under the Admin API base URL, already URL-encoded. */
-  readonly path: string
-  readonly urlParams?: Readonly<Record<string, string | undefined>>
-  readonly body?: unknown
-  /** Set when a 404 from this operation means the organisation itself is unknown. */
-  readonly orgId?: string
+/** The shape every v2 list page shares. */
+interface ListPage<A> {
+  readonly data?: ReadonlyArray<A> | undefined
+  readonly links?: { readonly next?: string | undefined } | undefined
 }
+
+type ItemOf<P extends ListPage<unknown>> = NonNullable<P["data"]>[number]
 
 const segment = (value: string) => encodeURIComponent(value)
-
-/** Turns a decode failure into the first offending path, e.g. `data.3.accountId`. */
-const describeParseError = (error: ParseResult.ParseError) => {
-  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
-  const first = issues[0]
-  return {
-    path: first === undefined ? "" : first.path.map(String).join("."),
-    detail: first === undefined ? error.message : first.message
-  }
-}
+const pageSizeOf = (options: DirectoryOptions | undefined, max = 100) =>
+  Math.min(max, Math.max(1, Math.trunc(options?.pageSize ?? max)))
+const csv = (values: ReadonlyArray<string> | undefined) =>
+  values === undefined || values.length === 0 ? undefined : values.join(",")
+const flag = (value: boolean | undefined) => (value === undefined ? undefined : String(value))
 
 /**
  * Builds a client from a configuration. Requires an `HttpClient` (e.g. `FetchHttpClient.layer` or
@@ -107,181 +141,316 @@ export const make = (
   config: ClientConfig.AtlassianClientConfig
 ): Effect.Effect<AtlassianClientShape, InvalidConfig, HttpClient.HttpClient> =>
   Effect.gen(function* () {
-    const baseUrl = yield* ClientConfig.validate(config)
-    const base = baseUrl.toString().replace(/\/+$/, "")
-    const recorder = yield* makeStatsRecorder
-    const schedule = config.retrySchedule ?? retrySchedule()
-    // Counts each retry and how long it waits; `delays` turns the schedule's output into that wait.
-    const countedSchedule = Schedule.delays(schedule).pipe(
-      Schedule.onDecision((delay, decision) =>
-        ScheduleDecision.isContinue(decision)
-          ? recorder.add({ retries: 1, sleptMillis: Duration.toMillis(delay) })
-          : Effect.void
-      )
-    )
+    const { call, stats } = yield* makeTransport(config)
 
-    // The read-only guard sits inside the HTTP client, on the final URL, so no code path can bypass it.
-    const http = (yield* HttpClient.HttpClient).pipe(
-      HttpClient.mapRequestEffect((request) =>
-        ensureReadOperation(baseUrl, request.method, request.url).pipe(
-          Effect.as(HttpClientRequest.bearerToken(request, config.apiKey))
-        )
-      )
-    )
+    const directoryPath = (orgId: string, options: DirectoryOptions | undefined) =>
+      `/v2/orgs/${segment(orgId)}/directories/${segment(options?.directoryId ?? "-")}`
 
-    const networkFailure = (error: HttpClientError.HttpClientError): RetryableFailure => ({
-      _tag: "RetryableFailure",
-      kind: "network",
-      status: 0,
-      serverDelayMillis: undefined,
-      errorCode: undefined,
-      requestId: undefined,
-      detail: error._tag === "RequestError" ? `${error.reason} error: ${error.description ?? "request failed"}` : error.message
-    })
-
-    /** One attempt: a decoded value, a final error, or a failure worth retrying. */
-    const attempt = <A, I>(
-      op: Operation,
-      schema: Schema.Schema<A, I>
-    ): Effect.Effect<Either.Either<A, AtlassianError>, RetryableFailure> =>
-      Effect.gen(function* () {
-        let request = op.method === "GET" ? HttpClientRequest.get(`${base}${op.path}`) : HttpClientRequest.post(`${base}${op.path}`)
-        request = HttpClientRequest.acceptJson(request)
-        for (const [key, value] of Object.entries(op.urlParams ?? {})) {
-          if (value !== undefined) request = HttpClientRequest.setUrlParam(request, key, value)
-        }
-        if (op.body !== undefined) request = HttpClientRequest.bodyUnsafeJson(request, op.body)
-        yield* recorder.add({ apiCalls: 1 })
-        const response = yield* http.execute(request).pipe(
-          Effect.catchIf(
-            (error): error is HttpClientError.HttpClientError => error._tag === "RequestError" || error._tag === "ResponseError",
-            (error) => Effect.fail(networkFailure(error))
-          )
-        )
-        const text = yield* response.text.pipe(Effect.mapError(networkFailure))
-        const status = response.status
-        const requestId = response.headers["atl-traceid"] ?? response.headers["x-request-id"] ?? undefined
-        const context = { endpoint: op.endpoint, requestId }
-        if (status >= 200 && status < 300) {
-          let json: unknown
-          try {
-            json = JSON.parse(text)
-          } catch {
-            return Either.left(
-              new UnexpectedResponse({ ...context, status, path: "", detail: "the body is not valid JSON" })
-            )
-          }
-          return Schema.decodeUnknownEither(schema, { onExcessProperty: "ignore" })(json).pipe(
-            Either.mapLeft((error) => new UnexpectedResponse({ ...context, status, ...describeParseError(error) }))
-          )
-        }
-        const facts = readErrorBody(text)
-        const known = { ...context, errorCode: facts.errorCode, requestId: requestId ?? facts.requestId }
-        if (status === 429 || status >= 500) {
-          if (status === 429) yield* recorder.add({ rateLimited: 1 })
-          const now = yield* Clock.currentTimeMillis
-          return yield* Effect.fail<RetryableFailure>({
-            _tag: "RetryableFailure",
-            kind: status === 429 ? "rate-limited" : "server-error",
-            status,
-            serverDelayMillis: serverRequestedDelay(response.headers, now),
-            errorCode: known.errorCode,
-            requestId: known.requestId,
-            detail: facts.detail ?? `HTTP ${status}`
-          })
-        }
-        switch (status) {
-          case 400:
-            return Either.left(new BadRequest({ ...known, detail: facts.detail }))
-          case 401:
-            return Either.left(new InvalidApiKey({ ...known, status }))
-          case 403:
-            return Either.left(new Forbidden({ ...known, detail: facts.detail }))
-          case 404:
-            return Either.left(
-              op.orgId !== undefined && (facts.errorCode === undefined || facts.errorCode === "ADMIN-404-2")
-                ? new OrgNotFound({ ...known, orgId: op.orgId })
-                : new ResourceNotFound({ ...known, detail: facts.detail })
-            )
-          default:
-            return Either.left(
-              new UnexpectedResponse({ ...known, status, path: "", detail: facts.detail ?? `unexpected HTTP ${status}` })
-            )
-        }
-      }).pipe(
-        Effect.catchTag("ReadOnlyViolation", (violation: ReadOnlyViolation) =>
-          Effect.succeed(Either.left(violation) as Either.Either<A, AtlassianError>)
+    /** A v2 GET list: the first page carries the filters; later pages only the cursor, as documented. */
+    const v2List = <P extends ListPage<unknown>, Encoded>(
+      endpoint: string,
+      path: string,
+      orgId: string,
+      params: Readonly<Record<string, string | undefined>>,
+      pageSize: number,
+      schema: Schema.Schema<P, Encoded>
+    ): Stream.Stream<ItemOf<P>, AtlassianError> =>
+      paginate(endpoint, (cursor) =>
+        call(
+          {
+            endpoint,
+            method: "GET",
+            path,
+            urlParams: cursor === undefined ? { ...params, limit: String(pageSize) } : { cursor },
+            orgId
+          },
+          schema
+        ).pipe(
+          Effect.map((page) => ({
+            items: (page.data ?? []) as ReadonlyArray<ItemOf<P>>,
+            next: page.links?.next
+          }))
         )
       )
 
-    const call = <A, I>(op: Operation, schema: Schema.Schema<A, I>): Effect.Effect<A, AtlassianError> =>
-      attempt(op, schema).pipe(
-        Effect.retry({ schedule: countedSchedule, while: (error) => error._tag === "RetryableFailure" }),
-        Effect.catchAll((failure): Effect.Effect<never, AtlassianError> => {
-          const context = { endpoint: op.endpoint, errorCode: failure.errorCode, requestId: failure.requestId }
-          return Effect.fail(
-            failure.kind === "rate-limited"
-              ? new RateLimited({ ...context, retryAfterMillis: failure.serverDelayMillis })
-              : new AtlassianUnavailable({ ...context, status: failure.status, detail: failure.detail })
-          )
-        }),
-        Effect.flatMap((result) => result),
-        Effect.withSpan(`AtlassianClient ${op.endpoint}`)
+    /** A v2 search POST: the cursor travels in the body next to the unchanged filters. */
+    const v2Search = <P extends ListPage<unknown>, Encoded>(
+      endpoint: string,
+      path: string,
+      orgId: string,
+      query: object,
+      pageSize: number,
+      schema: Schema.Schema<P, Encoded>
+    ): Stream.Stream<ItemOf<P>, AtlassianError> =>
+      paginate(endpoint, (cursor) =>
+        call(
+          {
+            endpoint,
+            method: "POST",
+            path,
+            body:
+              cursor === undefined ? { ...query, limit: pageSize } : { ...query, limit: pageSize, cursor },
+            orgId
+          },
+          schema
+        ).pipe(
+          Effect.map((page) => ({
+            items: (page.data ?? []) as ReadonlyArray<ItemOf<P>>,
+            next: page.links?.next
+          }))
+        )
       )
+
+    const single = <A, Encoded>(op: Operation, schema: Schema.Schema<A, Encoded>) => call(op, schema)
 
     const orgs = paginate("GET /v1/orgs", (cursor) =>
-      call({ endpoint: "GET /v1/orgs", method: "GET", path: "/v1/orgs", urlParams: { cursor } }, OrgPage).pipe(
-        Effect.map((page) => ({ items: page.data ?? [], next: cursorFromNextUrl(page.links?.next) }))
-      )
+      call(
+        { endpoint: "GET /v1/orgs", method: "GET", path: "/v1/orgs", urlParams: { cursor } },
+        OrgPage
+      ).pipe(Effect.map((page) => ({ items: page.data ?? [], next: cursorFromNextUrl(page.links?.next) })))
     )
 
     const org = (orgId: string) => {
       const endpoint = "GET /v1/orgs/{orgId}"
-      return call({ endpoint, method: "GET", path: `/v1/orgs/${segment(orgId)}`, orgId }, Org).pipe(
+      return single({ endpoint, method: "GET", path: `/v1/orgs/${segment(orgId)}`, orgId }, Org).pipe(
         Effect.flatMap((body) =>
           body.data === undefined
-            ? Effect.fail(new UnexpectedResponse({ endpoint, status: 200, path: "data", detail: "is missing" }))
+            ? Effect.fail(
+                new UnexpectedResponse({ endpoint, status: 200, path: "data", detail: "is missing" })
+              )
             : Effect.succeed(body.data)
         )
       )
     }
 
-    const directories = (orgId: string) => {
-      const endpoint = "GET /v2/orgs/{orgId}/directories"
+    const managedAccounts = (orgId: string) => {
+      const endpoint = "GET /v1/orgs/{orgId}/users"
+      return paginate(endpoint, (cursor) =>
+        call(
+          { endpoint, method: "GET", path: `/v1/orgs/${segment(orgId)}/users`, urlParams: { cursor }, orgId },
+          ManagedAccountPage
+        ).pipe(Effect.map((page) => ({ items: page.data ?? [], next: cursorFromNextUrl(page.links?.next) })))
+      )
+    }
+
+    const directories = (orgId: string) =>
+      v2List(
+        "GET /v2/orgs/{orgId}/directories",
+        `/v2/orgs/${segment(orgId)}/directories`,
+        orgId,
+        {},
+        100,
+        DirectoryPage
+      )
+
+    const users = (orgId: string, query: UserSearchQuery = {}, options?: DirectoryOptions) =>
+      v2Search(
+        "POST /v2/orgs/{orgId}/directories/{directoryId}/users/search",
+        `${directoryPath(orgId, options)}/users/search`,
+        orgId,
+        query,
+        pageSizeOf(options),
+        DirectoryUserPage
+      )
+
+    const userCount = (orgId: string, query: UserCountQuery = {}, options?: DirectoryOptions) =>
+      single(
+        {
+          endpoint: "GET /v2/orgs/{orgId}/directories/{directoryId}/users/count",
+          method: "GET",
+          path: `${directoryPath(orgId, options)}/users/count`,
+          urlParams: {
+            accountIds: csv(query.accountIds),
+            directoryIds: csv(query.directoryIds),
+            resourceIds: csv(query.resourceIds),
+            groupIds: csv(query.groupIds),
+            mfaEnabled: flag(query.mfaEnabled),
+            claimStatus: query.claimStatus,
+            status: csv(query.status),
+            accountStatus: csv(query.accountStatus),
+            membershipStatus: csv(query.membershipStatus),
+            roleIds: csv(query.roleIds),
+            searchTerm: query.searchTerm,
+            emailDomains: csv(query.emailDomains)
+          },
+          orgId
+        },
+        Count
+      ).pipe(Effect.map((body) => body.count ?? 0))
+
+    const userStats = (orgId: string, options?: DirectoryOptions) =>
+      single(
+        {
+          endpoint: "GET /v2/orgs/{orgId}/directories/{directoryId}/users/stats",
+          method: "GET",
+          path: `${directoryPath(orgId, options)}/users/stats`,
+          orgId
+        },
+        UserStats
+      )
+
+    const roleAssignmentParams = (query: RoleAssignmentQuery) => ({
+      directoryIds: csv(query.directoryIds),
+      resourceOwners: csv(query.resourceOwners),
+      resourceIds: csv(query.resourceIds),
+      roleIds: csv(query.roleIds)
+    })
+
+    const userRoleAssignments = (
+      orgId: string,
+      accountId: string,
+      query: RoleAssignmentQuery = {},
+      options?: DirectoryOptions
+    ) =>
+      v2List(
+        "GET /v2/orgs/{orgId}/directories/{directoryId}/users/{accountId}/role-assignments",
+        `${directoryPath(orgId, options)}/users/${segment(accountId)}/role-assignments`,
+        orgId,
+        roleAssignmentParams(query),
+        pageSizeOf(options),
+        UserRoleAssignmentPage
+      )
+
+    const groups = (orgId: string, query: GroupSearchQuery = {}, options?: DirectoryOptions) =>
+      v2Search(
+        "POST /v2/orgs/{orgId}/directories/{directoryId}/groups/search",
+        `${directoryPath(orgId, options)}/groups/search`,
+        orgId,
+        query,
+        pageSizeOf(options),
+        DirectoryGroupPage
+      )
+
+    const groupCount = (orgId: string, query: GroupCountQuery = {}, options?: DirectoryOptions) =>
+      single(
+        {
+          endpoint: "GET /v2/orgs/{orgId}/directories/{directoryId}/groups/count",
+          method: "GET",
+          path: `${directoryPath(orgId, options)}/groups/count`,
+          urlParams: {
+            directoryIds: csv(query.directoryIds),
+            accountIds: csv(query.accountIds),
+            groupIds: csv(query.groupIds),
+            resourceOwners: csv(query.resourceOwners),
+            resourceIds: csv(query.resourceIds),
+            searchTerm: query.searchTerm,
+            roleIds: csv(query.roleIds)
+          },
+          orgId
+        },
+        Count
+      ).pipe(Effect.map((body) => body.count ?? 0))
+
+    const groupStats = (orgId: string, options?: DirectoryOptions) =>
+      single(
+        {
+          endpoint: "GET /v2/orgs/{orgId}/directories/{directoryId}/groups/stats",
+          method: "GET",
+          path: `${directoryPath(orgId, options)}/groups/stats`,
+          orgId
+        },
+        GroupStats
+      )
+
+    const groupRoleAssignments = (
+      orgId: string,
+      groupId: string,
+      query: RoleAssignmentQuery = {},
+      options?: DirectoryOptions
+    ) =>
+      v2List(
+        "GET /v2/orgs/{orgId}/directories/{directoryId}/groups/{groupId}/role-assignments",
+        `${directoryPath(orgId, options)}/groups/${segment(groupId)}/role-assignments`,
+        orgId,
+        roleAssignmentParams(query),
+        pageSizeOf(options),
+        GroupRoleAssignmentPage
+      )
+
+    const workspaces = (
+      orgId: string,
+      options: { readonly query?: WorkspaceQuery | undefined; readonly pageSize?: number | undefined } = {}
+    ) => {
+      const endpoint = "POST /v2/orgs/{orgId}/workspaces"
+      const limit = Math.min(1000, Math.max(1, Math.trunc(options.pageSize ?? 1000)))
       return paginate(endpoint, (cursor) =>
         call(
           {
             endpoint,
-            method: "GET",
-            path: `/v2/orgs/${segment(orgId)}/directories`,
-            // When a cursor is sent Atlassian ignores every other parameter, so only the first page has a limit.
-            urlParams: cursor === undefined ? { limit: "100" } : { cursor },
+            method: "POST",
+            path: `/v2/orgs/${segment(orgId)}/workspaces`,
+            // Documented: when `cursor` is present no other property may be present.
+            body:
+              cursor !== undefined
+                ? { cursor }
+                : options.query === undefined
+                  ? { limit }
+                  : { limit, query: options.query },
             orgId
           },
-          DirectoryPage
-        ).pipe(Effect.map((page) => ({ items: page.data ?? [], next: page.links?.next })))
+          WorkspacePage
+        ).pipe(
+          // `links.next` is declared as a URL but Atlassian hands out a bare token; accept both.
+          Effect.map((page) => ({ items: page.data ?? [], next: cursorOrToken(page.links?.next) }))
+        )
       )
     }
 
-    const users = (orgId: string, query: UserSearchQuery = {}, options: UserSearchOptions = {}) => {
-      const endpoint = "POST /v2/orgs/{orgId}/directories/{directoryId}/users/search"
-      const path = `/v2/orgs/${segment(orgId)}/directories/${segment(options.directoryId ?? "-")}/users/search`
-      const limit = Math.min(100, Math.max(1, Math.trunc(options.pageSize ?? 100)))
+    const lastActiveDates = (orgId: string, accountId: string) => {
+      const endpoint = "GET /v1/orgs/{orgId}/directory/users/{accountId}/last-active-dates"
+      const path = `/v1/orgs/${segment(orgId)}/directory/users/${segment(accountId)}/last-active-dates`
       return paginate(endpoint, (cursor) =>
-        call(
-          { endpoint, method: "POST", path, body: cursor === undefined ? { ...query, limit } : { ...query, limit, cursor }, orgId },
-          DirectoryUserPage
-        ).pipe(Effect.map((page) => ({ items: page.data, next: page.links?.next })))
+        call({ endpoint, method: "GET", path, urlParams: { cursor } }, LastActiveDatesPage).pipe(
+          Effect.map((page) => ({
+            items: page.data === undefined ? [] : [page.data],
+            next: page.links?.next
+          }))
+        )
+      ).pipe(
+        Stream.runCollect,
+        Effect.map((chunk) => {
+          const pages = Array.from(chunk)
+          const productAccess: Array<ProductLastActive> = pages.flatMap((page) => page.product_access)
+          const first = pages[0]
+          return {
+            product_access: productAccess,
+            added_to_org: first?.added_to_org ?? null,
+            added_to_org_timestamp: first?.added_to_org_timestamp ?? null
+          } satisfies LastActiveDates
+        })
       )
     }
 
-    return { orgs, org, directories, users, stats: recorder.get } satisfies AtlassianClientShape
+    return {
+      orgs,
+      org,
+      managedAccounts,
+      directories,
+      users,
+      userCount,
+      userStats,
+      userRoleAssignments,
+      groups,
+      groupCount,
+      groupStats,
+      groupRoleAssignments,
+      workspaces,
+      lastActiveDates,
+      stats
+    } satisfies AtlassianClientShape
   })
+
+/** A next link that is either a URL with a `cursor` parameter or the bare token itself. */
+const cursorOrToken = (next: string | undefined): string | undefined => {
+  if (next === undefined || next === "") return undefined
+  return /^https?:\/\//.test(next) ? cursorFromNextUrl(next) : next
+}
 
 /** A layer from an explicit configuration. */
 export const layer = (
   config: ClientConfig.AtlassianClientConfig
-): Layer.Layer<AtlassianClient, InvalidConfig, HttpClient.HttpClient> => Layer.effect(AtlassianClient, make(config))
+): Layer.Layer<AtlassianClient, InvalidConfig, HttpClient.HttpClient> =>
+  Layer.effect(AtlassianClient, make(config))
 
 /** A layer configured from the environment (`ATLASSIAN_API_KEY`, `ATLASSIAN_ADMIN_BASE_URL`). */
 export const layerConfig = (

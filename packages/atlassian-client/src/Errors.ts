@@ -72,7 +72,10 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
   detail: Schema.optional(Schema.String)
 }) {
   override get message() {
-    return withSuffix(`Atlassian rejected the request to ${this.endpoint} (400)${this.detail ? `: ${this.detail}` : ""}`, this)
+    return withSuffix(
+      `Atlassian rejected the request to ${this.endpoint} (400)${this.detail ? `: ${this.detail}` : ""}`,
+      this
+    )
   }
 }
 
@@ -83,7 +86,10 @@ export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited"
   retryAfterMillis: Schema.optional(Schema.Number)
 }) {
   override get message() {
-    const wait = this.retryAfterMillis === undefined ? "" : `; Atlassian asked to wait ${Math.ceil(this.retryAfterMillis / 1000)} s`
+    const wait =
+      this.retryAfterMillis === undefined
+        ? ""
+        : `; Atlassian asked to wait ${Math.ceil(this.retryAfterMillis / 1000)} s`
     return withSuffix(`Rate limited on ${this.endpoint} after exhausting the retry budget${wait}`, this)
   }
 }
@@ -110,7 +116,10 @@ export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>()
 }) {
   override get message() {
     const where = this.path === "" ? "the body" : `field ${this.path}`
-    return withSuffix(`Unexpected response from ${this.endpoint} (status ${this.status}): ${where}: ${this.detail}`, this)
+    return withSuffix(
+      `Unexpected response from ${this.endpoint} (status ${this.status}): ${where}: ${this.detail}`,
+      this
+    )
   }
 }
 

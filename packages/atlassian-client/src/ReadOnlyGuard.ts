@@ -44,7 +44,8 @@ export const ensureReadOperation = (
   method: string,
   url: string
 ): Effect.Effect<void, ReadOnlyViolation> => {
-  const refuse = (reason: string) => Effect.fail(new ReadOnlyViolation({ method, url: redactQuery(url), reason }))
+  const refuse = (reason: string) =>
+    Effect.fail(new ReadOnlyViolation({ method, url: redactQuery(url), reason }))
   let target: URL
   try {
     target = new URL(url)

@@ -5,9 +5,7 @@ import { OrgUser } from "./OrgUser.js"
 import { Rejected } from "./Rejected.js"
 
 const reject = (user: DirectoryUser, reason: string) =>
-  Either.left(
-    new Rejected({ entity: "org_user", sourceKey: user.accountId ?? null, reason, record: user })
-  )
+  Either.left(new Rejected({ entity: "org_user", sourceKey: user.accountId ?? null, reason, record: user }))
 
 const text = (value: string | undefined): string | null => {
   const trimmed = value?.trim()
