@@ -1,0 +1,169 @@
+/**
+ * The database layer: a `PgClient` (also provided as `SqlClient`) for `DATABASE_URL` or for an embedded
+ * cluster, with the store's migrations applied before the layer is ready.
+ */
+import * as Reactivity from "@effect/experimental/Reactivity"
+import { Migrator, SqlClient, type SqlError } from "@effect/sql"
+import { PgClient } from "@effect/sql-pg"
+import { Config, type ConfigError, Context, Duration, Effect, Layer, Option, Redacted } from "effect"
+import * as EmbeddedPostgres from "./EmbeddedPostgres.js"
+import { type DatabaseInUse, DatabaseUnavailable } from "./Errors.js"
+import { withLiveClock } from "./internal/liveClock.js"
+import * as Migrations from "./Migrations.js"
+
+/** What the database layers provide. */
+export type Client = PgClient.PgClient | SqlClient.SqlClient
+
+const CONNECT_TIMEOUT = Duration.seconds(10)
+const APPLICATION_NAME = "seatsync"
+
+/** `DATABASE_URL`, when set and not blank. */
+export const databaseUrl: Config.Config<Option.Option<Redacted.Redacted<string>>> = Config.option(
+  Config.redacted("DATABASE_URL")
+).pipe(Config.map(Option.filter((url) => Redacted.value(url).trim() !== "")))
+
+/** `host:port` of a connection URL, for messages; never its credentials. */
+const describeUrl = (url: string): string => {
+  try {
+    const parsed = new URL(url)
+    const socketHost = parsed.searchParams.get("host")
+    return `${parsed.hostname || socketHost || "localhost"}:${parsed.port || "5432"}`
+  } catch {
+    return "the server in DATABASE_URL (not a valid postgres:// URL)"
+  }
+}
+
+const passwordOfUrl = (url: string): string | undefined => {
+  try {
+    const password = decodeURIComponent(new URL(url).password)
+    return password === "" ? undefined : password
+  } catch {
+    return undefined
+  }
+}
+
+/** node-postgres errors: `ECONNREFUSED` arrives as an `AggregateError` with an empty message. */
+const describeCause = (cause: unknown): string => {
+  if (cause instanceof AggregateError && cause.message === "") {
+    return cause.errors.map(describeCause).join("; ")
+  }
+  if (cause instanceof Error) {
+    const code = (cause as NodeJS.ErrnoException).code
+    return cause.message !== "" ? cause.message : (code ?? cause.name)
+  }
+  return String(cause)
+}
+
+const scrub = (text: string, secret: string | undefined) =>
+  secret === undefined || secret === "" ? text : text.split(secret).join("***")
+
+const unavailable = (target: string, cause: unknown, secret: string | undefined, remedy: string) =>
+  new DatabaseUnavailable({
+    target,
+    reason: scrub(`cannot connect: ${describeCause(cause instanceof Error && "cause" in cause && cause.cause !== undefined ? cause.cause : cause)}`, secret),
+    remedy
+  })
+
+const connect = (
+  config: PgClient.PgClientConfig,
+  target: string,
+  secret: string | undefined,
+  remedy: string
+): Layer.Layer<Client, DatabaseUnavailable> =>
+  Layer.scopedContext(
+    withLiveClock(
+      PgClient.make({ ...config, applicationName: APPLICATION_NAME, connectTimeout: CONNECT_TIMEOUT })
+    ).pipe(
+      Effect.catchAllDefect((defect) => Effect.fail(defect)),
+      Effect.mapError((error) => unavailable(target, error, secret, remedy)),
+      Effect.map((client) => Context.make(PgClient.PgClient, client).pipe(Context.add(SqlClient.SqlClient, client)))
+    )
+  ).pipe(Layer.provide(Reactivity.layer))
+
+/** Runs the migrations once the client is up; the layer is ready only after they succeeded. */
+const migrated = <E, R>(client: Layer.Layer<Client, E, R>): Layer.Layer<Client, E | Migrator.MigrationError, R> =>
+  Layer.effectDiscard(
+    Migrations.run.pipe(
+      Effect.catchTag("SqlError", (error: SqlError.SqlError) =>
+        Effect.fail(
+          new Migrator.MigrationError({
+            reason: "failed",
+            message: `Could not apply the database migrations: ${describeCause(error.cause)}`,
+            cause: error
+          })
+        )
+      )
+    )
+  ).pipe(Layer.provideMerge(client))
+
+/** A client for an existing PostgreSQL server, migrated. */
+export const layerUrl = (
+  url: Redacted.Redacted<string>
+): Layer.Layer<Client, DatabaseUnavailable | Migrator.MigrationError> => {
+  const raw = Redacted.value(url)
+  return migrated(
+    connect(
+      { url },
+      describeUrl(raw),
+      passwordOfUrl(raw),
+      "Check DATABASE_URL (host, port, database, user and password) and that the server is running and reachable, " +
+        "or unset DATABASE_URL to use seatsync's embedded PostgreSQL"
+    )
+  )
+}
+
+const clientForCluster: Layer.Layer<Client, DatabaseUnavailable, EmbeddedPostgres.EmbeddedPostgres> =
+  Layer.unwrapEffect(
+    Effect.map(EmbeddedPostgres.EmbeddedPostgres, (cluster) =>
+      connect(
+        {
+          host: cluster.host,
+          port: cluster.port,
+          database: cluster.database,
+          username: cluster.user,
+          password: cluster.password
+        },
+        `${cluster.host}:${cluster.port}`,
+        Redacted.value(cluster.password),
+        "The embedded PostgreSQL started but refused connections; run with debug logging to see its output"
+      )
+    )
+  )
+
+/** An embedded cluster (see `EmbeddedPostgres.Options`) with a migrated client; exposes the cluster too. */
+export const layerEmbedded = (
+  options: EmbeddedPostgres.Options
+): Layer.Layer<
+  Client | EmbeddedPostgres.EmbeddedPostgres,
+  DatabaseUnavailable | DatabaseInUse | Migrator.MigrationError
+> => migrated(clientForCluster).pipe(Layer.provideMerge(EmbeddedPostgres.layer(options)))
+
+/** A fresh throwaway cluster, migrated, deleted when the layer is released: for tests (one per `it.layer`). */
+export const layerThrowaway: Layer.Layer<
+  Client | EmbeddedPostgres.EmbeddedPostgres,
+  DatabaseUnavailable | Migrator.MigrationError
+> = migrated(clientForCluster).pipe(Layer.provideMerge(EmbeddedPostgres.layerThrowaway))
+
+/** The persistent embedded cluster in `EmbeddedPostgres.defaultDataDir`, migrated. */
+export const layerPersistent: Layer.Layer<
+  Client | EmbeddedPostgres.EmbeddedPostgres,
+  DatabaseUnavailable | DatabaseInUse | Migrator.MigrationError | ConfigError.ConfigError
+> = migrated(clientForCluster).pipe(Layer.provideMerge(EmbeddedPostgres.layerPersistent))
+
+/**
+ * The application's database: `DATABASE_URL` when set, otherwise the persistent embedded cluster
+ * (`SEATSYNC_DATA_DIR`); migrated before it is ready.
+ */
+export const layer: Layer.Layer<
+  Client,
+  DatabaseUnavailable | DatabaseInUse | Migrator.MigrationError | ConfigError.ConfigError
+> = Layer.unwrapEffect(
+  Effect.map(
+    databaseUrl,
+    Option.match({
+      onSome: (url): Layer.Layer<Client, DatabaseUnavailable | DatabaseInUse | Migrator.MigrationError | ConfigError.ConfigError> =>
+        layerUrl(url),
+      onNone: () => layerPersistent
+    })
+  )
+)

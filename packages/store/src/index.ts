@@ -1,0 +1,8 @@
+/**
+ * @seatsync/store — seatsync's PostgreSQL storage: the embedded database, migrations, the connection
+ * registry, the run ledger and staged, atomic merges of organisation data.
+ */
+export * as Database from "./Database.js"
+export * as EmbeddedPostgres from "./EmbeddedPostgres.js"
+export * from "./Errors.js"
+export * as Migrations from "./Migrations.js"
