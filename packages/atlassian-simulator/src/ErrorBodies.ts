@@ -1,0 +1,120 @@
+/**
+ * The error bodies the OpenAPI document declares, per operation and status: `ProxyError` from the gateway
+ * (401/429 and unavailability on v1 operations), `ApplicationError` lists on v1, `NoPermsError` for v1 403s,
+ * and the generic `Errors` list on every v2 operation.
+ */
+import { type ErrorFamily, errorFamily, type OperationId } from "./Operations.js"
+
+const statusTitles: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  413: "Payload Too Large",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout"
+}
+
+/** Status text for a status code. */
+export const statusTitle = (status: number): string => statusTitles[status] ?? `HTTP ${status}`
+
+/** The ADMIN-… code the API uses for a status when nothing more specific applies. */
+const defaultCodes: Record<number, string> = {
+  400: "ADMIN-400-24",
+  401: "ADMIN-401-2",
+  403: "ADMIN-403-3",
+  404: "ADMIN-404-1",
+  405: "ADMIN-405-1",
+  409: "ADMIN-409-28",
+  429: "ADMIN-429-1",
+  500: "ADMIN-500-1"
+}
+
+const defaultDetails: Record<number, string> = {
+  400: "The request is invalid.",
+  401: "Unauthorized",
+  403: "User has no permission to access resource.",
+  404: "The requested resource could not be found.",
+  405: "Method not supported.",
+  429: "Rate limit exceeded. Retry after the time given in the Retry-After header.",
+  500: "An internal error occurred.",
+  503: "The service is temporarily unavailable."
+}
+
+export interface ErrorContext {
+  /** The operation the request was routed to; undefined for unknown routes. */
+  readonly operationId: OperationId | undefined
+  readonly status: number
+  /** The trace id of the request; becomes the error's `id` / `requestId`. */
+  readonly requestId: string
+  readonly path: string
+  readonly now: number
+  /** An ADMIN-… code, when the situation has a specific one (e.g. ADMIN-400-1 invalid cursor). */
+  readonly code?: string | undefined
+  readonly detail?: string | undefined
+}
+
+const applicationErrors = (context: ErrorContext, code: string) => ({
+  errors: [
+    {
+      id: context.requestId,
+      status: String(context.status),
+      code,
+      title: statusTitle(context.status),
+      detail: context.detail ?? defaultDetails[context.status] ?? statusTitle(context.status)
+    }
+  ]
+})
+
+/** `ProxyError`, e.g. `{"code":401,"message":"Unauthorized"}`. */
+const proxyError = (context: ErrorContext) => ({
+  code: context.status,
+  message:
+    context.status === 401
+      ? "Unauthorized"
+      : context.status === 429
+        ? "Too Many Requests"
+        : (context.detail ?? statusTitle(context.status))
+})
+
+const v1Body = (context: ErrorContext): unknown => {
+  const { status } = context
+  // The gateway answers these itself, before the service sees the request.
+  if (status === 401 || status === 429 || status === 502 || status === 503 || status === 504) {
+    return proxyError(context)
+  }
+  if (status === 403) {
+    return {
+      timestamp: new Date(context.now).toISOString(),
+      path: context.path,
+      status: 403,
+      error: "Forbidden",
+      message: context.detail ?? defaultDetails[403],
+      requestId: context.requestId
+    }
+  }
+  const code =
+    context.code ??
+    (status === 400
+      ? "ADMIN-400-1"
+      : status === 404 && context.operationId === "getOrgById"
+        ? "ADMIN-404-2"
+        : undefined) ??
+    defaultCodes[status] ??
+    `ADMIN-${status}-1`
+  return applicationErrors(context, code)
+}
+
+const v2Body = (context: ErrorContext): unknown =>
+  applicationErrors(context, context.code ?? defaultCodes[context.status] ?? `ADMIN-${context.status}-1`)
+
+/** The body the document declares for this operation and status. */
+export const errorBody = (context: ErrorContext): unknown => {
+  const family: ErrorFamily = context.operationId === undefined ? "v1" : errorFamily(context.operationId)
+  return family === "v1" ? v1Body(context) : v2Body(context)
+}
