@@ -212,7 +212,10 @@ export const make = (
 
     const org = (orgId: string) => {
       const endpoint = "GET /v1/orgs/{orgId}"
-      return single({ endpoint, method: "GET", path: `/v1/orgs/${segment(orgId)}`, orgId }, Org).pipe(
+      return single(
+        { endpoint, method: "GET", path: `/v1/orgs/${segment(orgId)}`, orgId, notFoundMeansOrg: true },
+        Org
+      ).pipe(
         Effect.flatMap((body) =>
           body.data === undefined
             ? Effect.fail(
@@ -400,7 +403,10 @@ export const make = (
       const endpoint = "GET /v1/orgs/{orgId}/directory/users/{accountId}/last-active-dates"
       const path = `/v1/orgs/${segment(orgId)}/directory/users/${segment(accountId)}/last-active-dates`
       return paginate(endpoint, (cursor) =>
-        call({ endpoint, method: "GET", path, urlParams: { cursor } }, LastActiveDatesPage).pipe(
+        call(
+          { endpoint, method: "GET", path, urlParams: { cursor }, orgId, budget: "lastActive" },
+          LastActiveDatesPage
+        ).pipe(
           Effect.map((page) => ({
             items: page.data === undefined ? [] : [page.data],
             next: page.links?.next

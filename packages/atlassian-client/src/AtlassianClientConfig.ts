@@ -1,6 +1,7 @@
 /** What the client needs to talk to the Admin API: the org API key and the Admin API base URL. */
 import { Config, Effect, Redacted, type Schedule } from "effect"
 import { InvalidConfig } from "./Errors.js"
+import type { PacingOptions } from "./Pacing.js"
 import type { RetryableFailure } from "./RetryPolicy.js"
 
 export const defaultAdminBaseUrl = "https://api.atlassian.com/admin"
@@ -12,6 +13,8 @@ export interface AtlassianClientConfig {
   readonly adminBaseUrl?: string | undefined
   /** Overrides the retry policy for 429 / 5xx / network failures (see `RetryPolicy.retrySchedule`). */
   readonly retrySchedule?: Schedule.Schedule<unknown, RetryableFailure> | undefined
+  /** Overrides client-side pacing (see `Pacing.defaultPacing`; `Pacing.unpaced` turns it off). */
+  readonly pacing?: PacingOptions | undefined
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   ResourceNotFound,
   UnexpectedResponse
 } from "../Errors.js"
+import { defaultPacing, makePacers, readRateLimitHeaders } from "../Pacing.js"
 import { ensureReadOperation } from "../ReadOnlyGuard.js"
 import type { RequestStats } from "../RequestStats.js"
 import { makeStatsRecorder } from "../RequestStats.js"
@@ -33,8 +34,12 @@ export interface Operation {
   readonly path: string
   readonly urlParams?: Readonly<Record<string, string | undefined>>
   readonly body?: unknown
-  /** Set when a 404 from this operation means the organisation itself is unknown. */
+  /** The organisation the call is about: the key of its rate-limit budget, and named in `OrgNotFound`. */
   readonly orgId?: string
+  /** A 404 without an Atlassian error code means the organisation itself is unknown (`GET /v1/orgs/{orgId}`). */
+  readonly notFoundMeansOrg?: boolean
+  /** Calls drawn from a dedicated, slower budget (`last-active-dates`: 200 per minute per organisation). */
+  readonly budget?: "lastActive"
 }
 
 /** Turns a decode failure into the first offending path, e.g. `data.3.accountId`. */
@@ -59,6 +64,7 @@ export const makeTransport = (
     const baseUrl = yield* ClientConfig.validate(config)
     const base = baseUrl.toString().replace(/\/+$/, "")
     const recorder = yield* makeStatsRecorder
+    const pacers = yield* makePacers(config.pacing ?? defaultPacing)
     const schedule = config.retrySchedule ?? retrySchedule()
     // Counts each retry and how long it waits; `delays` turns the schedule's output into that wait.
     const countedSchedule = Schedule.delays(schedule).pipe(
@@ -106,7 +112,9 @@ export const makeTransport = (
           if (value !== undefined) request = HttpClientRequest.setUrlParam(request, key, value)
         }
         if (op.body !== undefined) request = HttpClientRequest.bodyUnsafeJson(request, op.body)
-        yield* recorder.add({ apiCalls: 1 })
+        const pacer = yield* pacers.forOrg(op.orgId ?? "*")
+        const paced = yield* pacer.before(op.budget === "lastActive" ? "lastActive" : "general")
+        yield* recorder.add({ apiCalls: 1, sleptMillis: paced })
         const response = yield* http.execute(request).pipe(
           Effect.catchIf(
             (error): error is HttpClientError.HttpClientError =>
@@ -116,6 +124,7 @@ export const makeTransport = (
         )
         const text = yield* response.text.pipe(Effect.mapError(networkFailure))
         const status = response.status
+        yield* pacer.after(readRateLimitHeaders(response.headers))
         const requestId = response.headers["atl-traceid"] ?? response.headers["x-request-id"] ?? undefined
         const context = { endpoint: op.endpoint, requestId }
         if (status >= 200 && status < 300) {
@@ -157,7 +166,9 @@ export const makeTransport = (
             return Either.left(new Forbidden({ ...known, detail: facts.detail }))
           case 404:
             return Either.left(
-              op.orgId !== undefined && (facts.errorCode === undefined || facts.errorCode === "ADMIN-404-2")
+              op.orgId !== undefined &&
+                (facts.errorCode === "ADMIN-404-2" ||
+                  (facts.errorCode === undefined && op.notFoundMeansOrg === true))
                 ? new OrgNotFound({ ...known, orgId: op.orgId })
                 : new ResourceNotFound({ ...known, detail: facts.detail })
             )
