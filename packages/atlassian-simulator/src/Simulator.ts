@@ -52,7 +52,7 @@ export class Simulator extends Context.Tag("@seatsync/atlassian-simulator/Simula
   RunningSimulator
 >() {}
 
-/** Largest request body accepted; anything bigger is answered 413 unread. */
+/** Largest request body accepted; anything bigger is answered 413. */
 const maxBodyBytes = 1024 * 1024
 
 const send = (res: Http.ServerResponse, response: SimulatorResponse) => {
@@ -123,6 +123,8 @@ export const start = (
     const server = Http.createServer((req, res) => {
       const chunks: Array<Buffer> = []
       let size = 0
+      // A client that hangs up mid-request must not crash the process with an unhandled 'error'.
+      req.on("error", () => res.destroy())
       req.on("data", (chunk: Buffer) => {
         size += chunk.length
         if (size <= maxBodyBytes) chunks.push(chunk)
