@@ -27,6 +27,8 @@ export interface SimulatorOptions extends Organisation.OrganisationOptions {
   readonly faults?: ReadonlyArray<Fault> | undefined
   /** The `X-RateLimit-*` window, optionally enforced. */
   readonly rateLimit?: RateLimitOptions | undefined
+  /** Delay before every response is sent, to simulate a network round trip; default 0. */
+  readonly latencyMillis?: number | undefined
   /** Serve this organisation instead of building one from seed/users/…. */
   readonly organisation?: Organisation.Organisation | undefined
 }
@@ -88,8 +90,9 @@ const listen = (server: Http.Server, port: number, host: string) =>
     })
   })
 
-const close = (server: Http.Server, sockets: Set<Socket>) =>
+const close = (server: Http.Server, sockets: Set<Socket>, delayed: Set<ReturnType<typeof setTimeout>>) =>
   Effect.async<void>((resume) => {
+    for (const timer of delayed) clearTimeout(timer)
     server.close(() => resume(Effect.void))
     for (const socket of sockets) socket.destroy()
     server.closeAllConnections()
@@ -117,9 +120,18 @@ export const start = (
       return yield* new SimulatorError({ reason: "InvalidOptions", detail: "apiKey must not be empty" })
     }
 
+    const latencyMillis = options.latencyMillis ?? 0
+    if (!Number.isFinite(latencyMillis) || latencyMillis < 0) {
+      return yield* new SimulatorError({
+        reason: "InvalidOptions",
+        detail: `latencyMillis must be ≥ 0, got ${latencyMillis}`
+      })
+    }
+
     // The handler needs the bound port for its links, so it is installed once listening succeeds.
     let handler: ReturnType<typeof makeHandler> | undefined
     const sockets = new Set<Socket>()
+    const delayed = new Set<ReturnType<typeof setTimeout>>()
     const server = Http.createServer((req, res) => {
       const chunks: Array<Buffer> = []
       let size = 0
@@ -146,12 +158,16 @@ export const start = (
           },
           Date.now()
         )
-        send(
-          res,
+        const final =
           size > maxBodyBytes
             ? { ...response, status: 413, body: JSON.stringify({ code: 413, message: "Payload Too Large" }) }
             : response
-        )
+        if (latencyMillis === 0) return send(res, final)
+        const timer = setTimeout(() => {
+          delayed.delete(timer)
+          send(res, final)
+        }, latencyMillis)
+        delayed.add(timer)
       })
     })
     server.on("connection", (socket) => {
@@ -159,7 +175,9 @@ export const start = (
       socket.once("close", () => sockets.delete(socket))
     })
 
-    const boundPort = yield* Effect.acquireRelease(listen(server, port, host), () => close(server, sockets))
+    const boundPort = yield* Effect.acquireRelease(listen(server, port, host), () =>
+      close(server, sockets, delayed)
+    )
     const urlHost = host.includes(":") ? `[${host}]` : host
     const baseUrl = `http://${urlHost}:${boundPort}`
     const adminBaseUrl = `${baseUrl}${adminPrefix}`

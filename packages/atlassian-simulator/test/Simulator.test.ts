@@ -460,3 +460,14 @@ describe("POST …/users/search", () => {
     })
   )
 })
+
+describe("Simulated latency", () => {
+  it.scoped("delays every response by latencyMillis", () =>
+    Effect.gen(function* () {
+      const sim = yield* Simulator.start({ users: 1, latencyMillis: 120 })
+      const started = Date.now()
+      expect((yield* call(sim, "/admin/v1/orgs")).status).toBe(200)
+      expect(Date.now() - started).toBeGreaterThanOrEqual(110)
+    })
+  )
+})
