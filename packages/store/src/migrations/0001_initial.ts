@@ -76,8 +76,10 @@ export default Effect.gen(function* () {
       department text,
       time_zone text,
       platform_roles text[] NOT NULL DEFAULT '{}',
-      first_seen_run bigint NOT NULL REFERENCES seatsync.sync_run (id),
-      last_seen_run bigint NOT NULL REFERENCES seatsync.sync_run (id),
+      -- sync_run ids, deliberately without foreign keys: runs are never deleted, and two foreign-key checks
+      -- per written row would cost a merge of 100k users about a second.
+      first_seen_run bigint NOT NULL,
+      last_seen_run bigint NOT NULL,
       deleted_at timestamptz,
       PRIMARY KEY (connection_id, account_id)
     )`

@@ -1,0 +1,125 @@
+/**
+ * The connection registry: one row per Atlassian organisation seatsync syncs, upserted by its name.
+ */
+import { SqlClient, type SqlError, SqlSchema } from "@effect/sql"
+import { Effect, type Option, type ParseResult, Schema } from "effect"
+import { ConnectionId } from "./Ids.js"
+
+export const Guard = Schema.Literal("enabled", "disabled", "unknown")
+export type Guard = typeof Guard.Type
+
+/** A slug: lower-case letters, digits and inner hyphens, at most 63 characters. */
+export const ConnectionName = Schema.String.pipe(
+  Schema.pattern(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, {
+    message: () => "a connection name is a slug: lower-case letters, digits and inner hyphens, at most 63 characters"
+  })
+)
+
+/** A stored connection. */
+export class Connection extends Schema.Class<Connection>("Connection")({
+  id: ConnectionId,
+  name: ConnectionName,
+  orgId: Schema.String,
+  siteUrl: Schema.NullOr(Schema.String),
+  guard: Guard,
+  /** Cron expression, evaluated in `timeZone`. */
+  schedule: Schema.String,
+  /** IANA time zone. */
+  timeZone: Schema.String,
+  inactiveAfterDays: Schema.Int,
+  /** The org API key, AES-256-GCM-encrypted; null when the key comes from the environment. */
+  apiKeyCiphertext: Schema.NullOr(Schema.Uint8ArrayFromSelf),
+  createdAt: Schema.DateFromSelf,
+  updatedAt: Schema.DateFromSelf
+}) {}
+
+/**
+ * What `upsert` accepts. Omitted optional fields keep their stored value on update and take the column
+ * default on insert (guard `unknown`, schedule `0 3 * * *` in `UTC`, 90 inactive days).
+ */
+export const ConnectionInput = Schema.Struct({
+  name: ConnectionName,
+  orgId: Schema.NonEmptyTrimmedString,
+  siteUrl: Schema.optional(Schema.NullOr(Schema.String)),
+  guard: Schema.optional(Guard),
+  schedule: Schema.optional(Schema.NonEmptyTrimmedString),
+  timeZone: Schema.optional(Schema.NonEmptyTrimmedString),
+  inactiveAfterDays: Schema.optional(Schema.Int.pipe(Schema.positive())),
+  apiKeyCiphertext: Schema.optional(Schema.NullOr(Schema.Uint8ArrayFromSelf))
+})
+export type ConnectionInput = typeof ConnectionInput.Type
+
+const optionalColumns = [
+  ["siteUrl", "site_url"],
+  ["guard", "guard"],
+  ["schedule", "schedule"],
+  ["timeZone", "time_zone"],
+  ["inactiveAfterDays", "inactive_after_days"],
+  ["apiKeyCiphertext", "api_key_ciphertext"]
+] as const
+
+const selectColumns = `id, name, org_id AS "orgId", site_url AS "siteUrl", guard, schedule, time_zone AS "timeZone",
+  inactive_after_days AS "inactiveAfterDays", api_key_ciphertext AS "apiKeyCiphertext",
+  created_at AS "createdAt", updated_at AS "updatedAt"`
+
+/** Inserts or updates the connection called `input.name`; `updatedAt` moves only when something changed. */
+export const upsert = (
+  input: ConnectionInput
+): Effect.Effect<Connection, SqlError.SqlError | ParseResult.ParseError, SqlClient.SqlClient> =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const valid = yield* Schema.decodeUnknown(ConnectionInput)(input)
+    const row: Record<string, unknown> = { name: valid.name, org_id: valid.orgId }
+    for (const [field, column] of optionalColumns) {
+      if (valid[field] !== undefined) row[column] = valid[field]
+    }
+    const updated = Object.keys(row).filter((column) => column !== "name")
+    const current = sql.csv(updated.map((column) => sql`seatsync.connection.${sql(column)}`))
+    const proposed = sql.csv(updated.map((column) => sql`excluded.${sql(column)}`))
+    const rows = yield* sql`
+      INSERT INTO seatsync.connection ${sql.insert(row)}
+      ON CONFLICT (name) DO UPDATE SET
+        ${sql.csv(updated.map((column) => sql`${sql(column)} = excluded.${sql(column)}`))},
+        updated_at = CASE WHEN (${current}) IS DISTINCT FROM (${proposed}) THEN now()
+                          ELSE seatsync.connection.updated_at END
+      RETURNING ${sql.literal(selectColumns)}`
+    return yield* Schema.decodeUnknown(Connection)(rows[0])
+  }).pipe(Effect.withSpan("Connections.upsert", { attributes: { name: input.name } }))
+
+/** The connection called `name`, if any. */
+export const findByName = (
+  name: string
+): Effect.Effect<Option.Option<Connection>, SqlError.SqlError | ParseResult.ParseError, SqlClient.SqlClient> =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    SqlSchema.findOne({
+      Request: Schema.String,
+      Result: Connection,
+      execute: (name) =>
+        sql`SELECT ${sql.literal(selectColumns)} FROM seatsync.connection WHERE name = ${name}`
+    })(name)
+  )
+
+/** The connection with id `id`, if any. */
+export const findById = (
+  id: ConnectionId
+): Effect.Effect<Option.Option<Connection>, SqlError.SqlError | ParseResult.ParseError, SqlClient.SqlClient> =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    SqlSchema.findOne({
+      Request: ConnectionId,
+      Result: Connection,
+      execute: (id) => sql`SELECT ${sql.literal(selectColumns)} FROM seatsync.connection WHERE id = ${id}`
+    })(id)
+  )
+
+/** Every connection, by name. */
+export const list: Effect.Effect<
+  ReadonlyArray<Connection>,
+  SqlError.SqlError | ParseResult.ParseError,
+  SqlClient.SqlClient
+> = Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  SqlSchema.findAll({
+    Request: Schema.Void,
+    Result: Connection,
+    execute: () => sql`SELECT ${sql.literal(selectColumns)} FROM seatsync.connection ORDER BY name`
+  })(undefined)
+)
