@@ -11,7 +11,8 @@ export type Guard = typeof Guard.Type
 /** A slug: lower-case letters, digits and inner hyphens, at most 63 characters. */
 export const ConnectionName = Schema.String.pipe(
   Schema.pattern(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, {
-    message: () => "a connection name is a slug: lower-case letters, digits and inner hyphens, at most 63 characters"
+    message: () =>
+      "a connection name is a slug: lower-case letters, digits and inner hyphens, at most 63 characters"
   })
 )
 
@@ -89,7 +90,11 @@ export const upsert = (
 /** The connection called `name`, if any. */
 export const findByName = (
   name: string
-): Effect.Effect<Option.Option<Connection>, SqlError.SqlError | ParseResult.ParseError, SqlClient.SqlClient> =>
+): Effect.Effect<
+  Option.Option<Connection>,
+  SqlError.SqlError | ParseResult.ParseError,
+  SqlClient.SqlClient
+> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     SqlSchema.findOne({
       Request: Schema.String,
@@ -102,7 +107,11 @@ export const findByName = (
 /** The connection with id `id`, if any. */
 export const findById = (
   id: ConnectionId
-): Effect.Effect<Option.Option<Connection>, SqlError.SqlError | ParseResult.ParseError, SqlClient.SqlClient> =>
+): Effect.Effect<
+  Option.Option<Connection>,
+  SqlError.SqlError | ParseResult.ParseError,
+  SqlClient.SqlClient
+> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     SqlSchema.findOne({
       Request: ConnectionId,

@@ -60,7 +60,10 @@ const scrub = (text: string, secret: string | undefined) =>
 const unavailable = (target: string, cause: unknown, secret: string | undefined, remedy: string) =>
   new DatabaseUnavailable({
     target,
-    reason: scrub(`cannot connect: ${describeCause(cause instanceof Error && "cause" in cause && cause.cause !== undefined ? cause.cause : cause)}`, secret),
+    reason: scrub(
+      `cannot connect: ${describeCause(cause instanceof Error && "cause" in cause && cause.cause !== undefined ? cause.cause : cause)}`,
+      secret
+    ),
     remedy
   })
 
@@ -76,12 +79,16 @@ const connect = (
     ).pipe(
       Effect.catchAllDefect((defect) => Effect.fail(defect)),
       Effect.mapError((error) => unavailable(target, error, secret, remedy)),
-      Effect.map((client) => Context.make(PgClient.PgClient, client).pipe(Context.add(SqlClient.SqlClient, client)))
+      Effect.map((client) =>
+        Context.make(PgClient.PgClient, client).pipe(Context.add(SqlClient.SqlClient, client))
+      )
     )
   ).pipe(Layer.provide(Reactivity.layer))
 
 /** Runs the migrations once the client is up; the layer is ready only after they succeeded. */
-const migrated = <E, R>(client: Layer.Layer<Client, E, R>): Layer.Layer<Client, E | Migrator.MigrationError, R> =>
+const migrated = <E, R>(
+  client: Layer.Layer<Client, E, R>
+): Layer.Layer<Client, E | Migrator.MigrationError, R> =>
   Layer.effectDiscard(
     Migrations.run.pipe(
       Effect.catchTag("SqlError", (error: SqlError.SqlError) =>
@@ -161,8 +168,12 @@ export const layer: Layer.Layer<
   Effect.map(
     databaseUrl,
     Option.match({
-      onSome: (url): Layer.Layer<Client, DatabaseUnavailable | DatabaseInUse | Migrator.MigrationError | ConfigError.ConfigError> =>
-        layerUrl(url),
+      onSome: (
+        url
+      ): Layer.Layer<
+        Client,
+        DatabaseUnavailable | DatabaseInUse | Migrator.MigrationError | ConfigError.ConfigError
+      > => layerUrl(url),
       onNone: () => layerPersistent
     })
   )

@@ -5,13 +5,35 @@
 import * as fs from "node:fs/promises"
 import * as os from "node:os"
 import * as path from "node:path"
-import { Config, type ConfigError, Context, Deferred, Duration, Effect, Layer, Option, Redacted, type Scope } from "effect"
+import {
+  Config,
+  type ConfigError,
+  Context,
+  Deferred,
+  Duration,
+  Effect,
+  Layer,
+  Option,
+  Redacted,
+  type Scope
+} from "effect"
 import { type DatabaseInUse, DatabaseUnavailable } from "./Errors.js"
 import { locateBinaries, type PostgresBinaries } from "./internal/binaries.js"
 import { freePort } from "./internal/freePort.js"
 import { withLiveClock } from "./internal/liveClock.js"
-import { checkCanReach, chownTo, isRoot, type PostgresOsUser, resolvePostgresOsUser } from "./internal/osUser.js"
-import { generatePassword, passwordFileFor, readOrCreatePasswordFile, readPasswordFile } from "./internal/password.js"
+import {
+  checkCanReach,
+  chownTo,
+  isRoot,
+  type PostgresOsUser,
+  resolvePostgresOsUser
+} from "./internal/osUser.js"
+import {
+  generatePassword,
+  passwordFileFor,
+  readOrCreatePasswordFile,
+  readPasswordFile
+} from "./internal/password.js"
 import { claimOwnership, ensureNotRunning, releaseOwnership, runningPort } from "./internal/postmasterLock.js"
 import { type PostgresProcess, spawnScoped } from "./internal/process.js"
 
@@ -85,7 +107,9 @@ const urlFor = (port: number, password: Redacted.Redacted<string>) =>
  * The URL of the persistent cluster in `dataDir` while some process runs it (for `seatsync db url`), read
  * from its password file and `postmaster.pid`.
  */
-export const connectionUrl = (dataDir: string): Effect.Effect<Redacted.Redacted<string>, DatabaseUnavailable> =>
+export const connectionUrl = (
+  dataDir: string
+): Effect.Effect<Redacted.Redacted<string>, DatabaseUnavailable> =>
   Effect.gen(function* () {
     const resolved = path.resolve(dataDir)
     const target = `embedded PostgreSQL in ${resolved}`
@@ -100,7 +124,11 @@ export const connectionUrl = (dataDir: string): Effect.Effect<Redacted.Redacted<
     const password = yield* readPasswordFile(passwordFileFor(resolved)).pipe(
       Effect.mapError(
         (error) =>
-          new DatabaseUnavailable({ target, reason: error.message, remedy: "Run seatsync as the user that owns it" })
+          new DatabaseUnavailable({
+            target,
+            reason: error.message,
+            remedy: "Run seatsync as the user that owns it"
+          })
       )
     )
     return urlFor(port.value, password)
@@ -143,7 +171,11 @@ export const layerPersistent: Layer.Layer<
 const failure = (dataDir: string, reason: string, remedy: string) =>
   new DatabaseUnavailable({ target: `embedded PostgreSQL in ${dataDir}`, reason, remedy })
 
-const startThrowaway = (binaries: PostgresBinaries, user: PostgresOsUser | undefined, port: number | undefined) =>
+const startThrowaway = (
+  binaries: PostgresBinaries,
+  user: PostgresOsUser | undefined,
+  port: number | undefined
+) =>
   Effect.gen(function* () {
     const root = yield* Effect.acquireRelease(
       Effect.tryPromise({
@@ -155,7 +187,9 @@ const startThrowaway = (binaries: PostgresBinaries, user: PostgresOsUser | undef
     )
     const dataDir = path.join(root, "data")
     if (user !== undefined) {
-      yield* chownTo(root, user, false).pipe(Effect.mapError((error) => failure(dataDir, error.message, "Check TMPDIR")))
+      yield* chownTo(root, user, false).pipe(
+        Effect.mapError((error) => failure(dataDir, error.message, "Check TMPDIR"))
+      )
       yield* checkCanReach(dataDir, user)
     }
     const password = generatePassword()
@@ -178,9 +212,14 @@ const startPersistent = (
   Effect.gen(function* () {
     const fail = (reason: string, remedy: string) => Effect.fail(failure(dataDir, reason, remedy))
     const parent = path.dirname(dataDir)
-    yield* Effect.tryPromise(() => fs.mkdir(parent, { recursive: true, mode: user === undefined ? 0o700 : 0o755 })).pipe(
+    yield* Effect.tryPromise(() =>
+      fs.mkdir(parent, { recursive: true, mode: user === undefined ? 0o700 : 0o755 })
+    ).pipe(
       Effect.catchAll((error) =>
-        fail(`could not create ${parent} (${String(error.error)})`, "Set SEATSYNC_DATA_DIR to a writable location")
+        fail(
+          `could not create ${parent} (${String(error.error)})`,
+          "Set SEATSYNC_DATA_DIR to a writable location"
+        )
       )
     )
     const password = yield* readOrCreatePasswordFile(passwordFileFor(dataDir)).pipe(
@@ -196,7 +235,9 @@ const startPersistent = (
         const owner = yield* Effect.promise(() => fs.stat(dataDir).then((stat) => stat.uid))
         if (owner !== user.uid) {
           yield* chownTo(dataDir, user, true).pipe(
-            Effect.catchAll((error) => fail(error.message, `Give ${dataDir} to the postgres OS user (chown -R)`))
+            Effect.catchAll((error) =>
+              fail(error.message, `Give ${dataDir} to the postgres OS user (chown -R)`)
+            )
           )
         }
       }
@@ -211,10 +252,14 @@ const startPersistent = (
         )
       }
       yield* Effect.tryPromise(() => fs.mkdir(dataDir, { recursive: true, mode: 0o700 })).pipe(
-        Effect.catchAll((error) => fail(`could not create it (${String(error.error)})`, "Check its parent's permissions"))
+        Effect.catchAll((error) =>
+          fail(`could not create it (${String(error.error)})`, "Check its parent's permissions")
+        )
       )
       if (user !== undefined) {
-        yield* chownTo(dataDir, user, false).pipe(Effect.catchAll((error) => fail(error.message, "Check permissions")))
+        yield* chownTo(dataDir, user, false).pipe(
+          Effect.catchAll((error) => fail(error.message, "Check permissions"))
+        )
       }
       yield* Effect.logInfo(`Initialising a PostgreSQL cluster in ${dataDir}`)
       yield* initdb(binaries, user, dataDir, password, { throwaway: false })
@@ -222,7 +267,13 @@ const startPersistent = (
     return yield* startServer(binaries, user, { mode: "persistent", dataDir, password, port })
   })
 
-const exists = (file: string) => Effect.promise(() => fs.access(file).then(() => true, () => false))
+const exists = (file: string) =>
+  Effect.promise(() =>
+    fs.access(file).then(
+      () => true,
+      () => false
+    )
+  )
 
 /** Runs `initdb`, handing it the password through a private temporary file the server's user can read. */
 const initdb = (
@@ -298,7 +349,9 @@ const startServer = (binaries: PostgresBinaries, user: PostgresOsUser | undefine
       const port =
         options.port ??
         (yield* freePort.pipe(
-          Effect.mapError((error) => failure(options.dataDir, `no free port on ${HOST} (${error.message})`, "Pass a port"))
+          Effect.mapError((error) =>
+            failure(options.dataDir, `no free port on ${HOST} (${error.message})`, "Pass a port")
+          )
         ))
       const outcome = yield* startOnPort(binaries, user, options, port)
       if (outcome._tag === "Started") {
@@ -314,7 +367,11 @@ const startServer = (binaries: PostgresBinaries, user: PostgresOsUser | undefine
           pid: outcome.process.pid
         } satisfies EmbeddedCluster
       }
-      if (outcome.output.includes("could not bind") && options.port === undefined && attempt < START_ATTEMPTS) {
+      if (
+        outcome.output.includes("could not bind") &&
+        options.port === undefined &&
+        attempt < START_ATTEMPTS
+      ) {
         yield* Effect.logDebug(`Port ${port} was taken; retrying on another`)
         continue
       }
@@ -356,7 +413,9 @@ const startOnPort = (
         // No Unix socket: nothing to create in /var/run/postgresql or /tmp, no permission problems.
         "-c",
         "unix_socket_directories=",
-        ...(persistent ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"])
+        ...(persistent
+          ? []
+          : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"])
       ],
       user,
       detached: persistent,

@@ -34,7 +34,8 @@ const contentColumns = [
 }>
 
 /** Column lists, built from constants only (never from input). */
-const list = (render: (column: string) => string) => contentColumns.map(({ column }) => render(column)).join(", ")
+const list = (render: (column: string) => string) =>
+  contentColumns.map(({ column }) => render(column)).join(", ")
 const contentNames = list((c) => c)
 const selectUser = `account_id AS "accountId", ${contentColumns.map(({ field, column }) => `${column} AS "${field}"`).join(", ")}`
 
@@ -64,7 +65,10 @@ export type StoredOrgUser = typeof StoredOrgUser.Type
 type Failure = SqlError.SqlError | ParseResult.ParseError
 
 const isUniqueViolation = (error: SqlError.SqlError): boolean =>
-  typeof error.cause === "object" && error.cause !== null && "code" in error.cause && error.cause.code === "23505"
+  typeof error.cause === "object" &&
+  error.cause !== null &&
+  "code" in error.cause &&
+  error.cause.code === "23505"
 
 /**
  * Writes one batch of a run's users into staging with a single `INSERT … SELECT FROM unnest(…)`: one array
@@ -94,8 +98,8 @@ export const stage = (
     }
     // Each array travels as one literal string parameter, cast on arrival; the text[] column arrives as
     // text[] of text[] literals (unnest would flatten a two-dimensional array) and is cast per row.
-    const arrays = contentColumns.map(({ field, type }) =>
-      sql`${column(field)}::${sql.literal(type === "text[]" ? "text" : type)}[]`
+    const arrays = contentColumns.map(
+      ({ field, type }) => sql`${column(field)}::${sql.literal(type === "text[]" ? "text" : type)}[]`
     )
     const values = contentColumns.map(({ column, type }) =>
       sql.literal(type === "text[]" ? `t.${column}::text[]` : `t.${column}`)
@@ -109,13 +113,15 @@ export const stage = (
     // A user staged again in a later batch (pages shift while an organisation changes) replaces the earlier
     // version. ON CONFLICT's per-row speculative insertion costs about 40% more than a plain INSERT, so try
     // the plain one first, in a transaction (a savepoint inside the caller's), and fall back on a duplicate.
-    yield* sql.withTransaction(insert(sql``)).pipe(
-      Effect.catchIf(isUniqueViolation, () =>
-        insert(
-          sql`ON CONFLICT (run_id, account_id) DO UPDATE SET ${sql.literal(list((c) => `${c} = excluded.${c}`))}`
+    yield* sql
+      .withTransaction(insert(sql``))
+      .pipe(
+        Effect.catchIf(isUniqueViolation, () =>
+          insert(
+            sql`ON CONFLICT (run_id, account_id) DO UPDATE SET ${sql.literal(list((c) => `${c} = excluded.${c}`))}`
+          )
         )
       )
-    )
     return latest.length
   }).pipe(Effect.withSpan("OrgUsers.stage", { attributes: { runId, connectionId, users: users.length } }))
 
@@ -216,7 +222,10 @@ export const merge = (
       Effect.flatMap(SqlClient.SqlClient, (sql) =>
         // Fresh statistics on the just-filled staging table keep the planner on hash joins (stale ones
         // invite nested loops that go quadratic). Outside the transaction, so its lock is held only briefly.
-        Effect.zipRight(sql`ANALYZE seatsync.org_user_stage (run_id, account_id)`, sql.withTransaction(effect))
+        Effect.zipRight(
+          sql`ANALYZE seatsync.org_user_stage (run_id, account_id)`,
+          sql.withTransaction(effect)
+        )
       ),
     Effect.withSpan("OrgUsers.merge", { attributes: { runId, connectionId, complete: options.complete } })
   )

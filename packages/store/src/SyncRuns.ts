@@ -104,9 +104,15 @@ const finish = (
 /** JSON for the `error` column: an `Error`'s own fields plus `name` and `message` (a getter on tagged errors). */
 const errorToJson = (error: unknown): string => {
   const plain =
-    error instanceof Error ? { ...Object.fromEntries(Object.entries(error)), name: error.name, message: error.message } : error
+    error instanceof Error
+      ? { ...Object.fromEntries(Object.entries(error)), name: error.name, message: error.message }
+      : error
   try {
-    return JSON.stringify(plain, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value)) ?? "null"
+    return (
+      JSON.stringify(plain, (_key, value: unknown) =>
+        typeof value === "bigint" ? value.toString() : value
+      ) ?? "null"
+    )
   } catch {
     return JSON.stringify({ message: String(error) })
   }

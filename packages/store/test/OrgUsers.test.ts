@@ -18,7 +18,11 @@ const rowVersions = (connectionId: ConnectionId) =>
   })
 
 /** Starts a run, stages `users`, merges. */
-const sync = (connectionId: ConnectionId, users: ReadonlyArray<ReturnType<typeof makeUser>>, complete = true) =>
+const sync = (
+  connectionId: ConnectionId,
+  users: ReadonlyArray<ReturnType<typeof makeUser>>,
+  complete = true
+) =>
   Effect.gen(function* () {
     const runId = yield* SyncRuns.start(connectionId, "cli")
     yield* OrgUsers.stage(runId, connectionId, users)
@@ -51,7 +55,8 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("OrgUsers", (it) =
         [runId, runId, null],
         [runId, runId, null]
       ])
-    }))
+    })
+  )
 
   it.effect("a second identical sync writes no row at all", () =>
     Effect.gen(function* () {
@@ -64,7 +69,8 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("OrgUsers", (it) =
       expect(yield* rowVersions(connection.id)).toEqual(before)
       const stored = yield* OrgUsers.listStored(connection.id)
       expect(new Set(stored.map((u) => u.lastSeenRun))).toEqual(new Set([first.runId]))
-    }))
+    })
+  )
 
   it.effect("a changed field updates exactly that row", () =>
     Effect.gen(function* () {
@@ -72,7 +78,9 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("OrgUsers", (it) =
       const users = makeUsers(20)
       yield* sync(connection.id, users)
       const before = yield* rowVersions(connection.id)
-      const changed = users.map((user, i) => (i === 7 ? makeUser(user.accountId, { jobTitle: "Engineer" }) : user))
+      const changed = users.map((user, i) =>
+        i === 7 ? makeUser(user.accountId, { jobTitle: "Engineer" }) : user
+      )
       const { runId, result } = yield* sync(connection.id, changed)
       expect(result).toEqual({ inserted: 0, updated: 1, restored: 0, deleted: 0, unchanged: 19 })
       const after = yield* rowVersions(connection.id)
@@ -81,7 +89,8 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("OrgUsers", (it) =
       const stored = yield* OrgUsers.listStored(connection.id)
       expect(stored.find((u) => u.accountId === users[7]?.accountId)?.lastSeenRun).toBe(runId)
       expect(stored.find((u) => u.accountId === users[7]?.accountId)?.jobTitle).toBe("Engineer")
-    }))
+    })
+  )
 
   it.effect("a change in platform roles (an array column) is detected", () =>
     Effect.gen(function* () {
@@ -90,7 +99,8 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("OrgUsers", (it) =
       const { result } = yield* sync(connection.id, [makeUser("r-1", { platformRoles: [] })])
       expect(result.updated).toBe(1)
       expect((yield* OrgUsers.listLive(connection.id))[0]?.platformRoles).toEqual([])
-    }))
+    })
+  )
 
   it.effect("soft-deletes users absent from a complete run", () =>
     Effect.gen(function* () {
@@ -106,7 +116,8 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("OrgUsers", (it) =
       expect(gone.map((u) => [u.accountId, u.lastSeenRun])).toEqual(
         users.slice(3).map((u) => [u.accountId, first.runId])
       )
-    }))
+    })
+  )
 
   it.effect("never deletes on an incomplete run", () =>
     Effect.gen(function* () {
@@ -116,7 +127,8 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("OrgUsers", (it) =
       const { result } = yield* sync(connection.id, users.slice(0, 1), false)
       expect(result).toEqual({ inserted: 0, updated: 0, restored: 0, deleted: 0, unchanged: 1 })
       expect(yield* OrgUsers.listLive(connection.id)).toHaveLength(5)
-    }))
+    })
+  )
 
   it.effect("restores a user who comes back after a soft delete", () =>
     Effect.gen(function* () {
@@ -129,7 +141,8 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("OrgUsers", (it) =
       const stored = yield* OrgUsers.listStored(connection.id)
       expect(stored.every((u) => u.deletedAt === null)).toBe(true)
       expect(stored.find((u) => u.accountId === users[2]?.accountId)?.lastSeenRun).toBe(back.runId)
-    }))
+    })
+  )
 
   it.effect("two connections never see each other's users", () =>
     Effect.gen(function* () {
@@ -146,7 +159,8 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("OrgUsers", (it) =
         ["same-account", "User same-account"]
       ])
       expect((yield* OrgUsers.listLive(right.id)).map((u) => u.accountId)).toEqual(["right-only"])
-    }))
+    })
+  )
 
   it.effect("stages a batch of 25,000 users in one statement and merges it", () =>
     Effect.gen(function* () {
@@ -161,18 +175,23 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("OrgUsers", (it) =
       const [{ n } = { n: -1 }] = yield* sql<{ readonly n: number }>`
         SELECT count(*)::int AS n FROM seatsync.org_user WHERE connection_id = ${connection.id}`
       expect(n).toBe(25_000)
-    }))
+    })
+  )
 
   it.effect("keeps the last version of a user staged twice in a run", () =>
     Effect.gen(function* () {
       const connection = yield* makeConnection()
       const runId = yield* SyncRuns.start(connection.id, "cli")
       yield* OrgUsers.stage(runId, connection.id, [makeUser("dup", { name: "First" })])
-      yield* OrgUsers.stage(runId, connection.id, [makeUser("dup", { name: "Second" }), makeUser("dup", { name: "Third" })])
+      yield* OrgUsers.stage(runId, connection.id, [
+        makeUser("dup", { name: "Second" }),
+        makeUser("dup", { name: "Third" })
+      ])
       const result = yield* OrgUsers.merge(runId, connection.id, { complete: true })
       expect(result.inserted).toBe(1)
       expect((yield* OrgUsers.listLive(connection.id))[0]?.name).toBe("Third")
-    }))
+    })
+  )
 
   it.effect("merge deletes the run's staging rows; discardStage drops a failed run's", () =>
     Effect.gen(function* () {
@@ -185,7 +204,8 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("OrgUsers", (it) =
       const [left] = yield* sql<{ readonly n: number }>`
         SELECT count(*)::int AS n FROM seatsync.org_user_stage WHERE run_id IN (${merged.runId}, ${failed})`
       expect(left?.n).toBe(0)
-    }))
+    })
+  )
 
   it.effect("refuses to merge a run that is not running, and changes nothing", () =>
     Effect.gen(function* () {
@@ -198,5 +218,6 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("OrgUsers", (it) =
       const foreign = yield* Effect.flip(OrgUsers.merge(runId, other.id, { complete: true }))
       expect(foreign._tag).toBe("SyncRunNotRunning")
       expect(yield* OrgUsers.listLive(connection.id)).toHaveLength(2)
-    }))
+    })
+  )
 })

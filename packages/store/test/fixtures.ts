@@ -38,5 +38,8 @@ let counter = 0
 export const makeConnection = (label = "org") =>
   Effect.suspend(() => {
     counter += 1
-    return Connections.upsert({ name: `${label}-${counter}-${Date.now() % 100000}`, orgId: `org-${label}-${counter}` })
+    return Connections.upsert({
+      name: `${label}-${counter}-${Date.now() % 100000}`,
+      orgId: `org-${label}-${counter}`
+    })
   })

@@ -99,7 +99,9 @@ const checkCanExecute = (binaries: PostgresBinaries, user: PostgresOsUser) =>
     })
     child.on("error", (error) => resume(Effect.fail(error)))
     child.on("close", (code) =>
-      resume(code === 0 ? Effect.succeed(output) : Effect.fail(new Error(output.trim() || `exit code ${code}`)))
+      resume(
+        code === 0 ? Effect.succeed(output) : Effect.fail(new Error(output.trim() || `exit code ${code}`))
+      )
     )
   }).pipe(
     Effect.catchAll((error) =>
@@ -122,7 +124,10 @@ const checkCanExecute = (binaries: PostgresBinaries, user: PostgresOsUser) =>
  * The first ancestor directory of `target` that `user` cannot search, judged from mode bits (owner, group,
  * other; ACLs and supplementary groups are not consulted). `undefined` when every ancestor is searchable.
  */
-export const unreachableAncestor = (target: string, user: PostgresOsUser): Effect.Effect<string | undefined> =>
+export const unreachableAncestor = (
+  target: string,
+  user: PostgresOsUser
+): Effect.Effect<string | undefined> =>
   Effect.promise(async () => {
     const ancestors: Array<string> = []
     for (let dir = path.dirname(path.resolve(target)); ; dir = path.dirname(dir)) {
@@ -142,7 +147,10 @@ export const unreachableAncestor = (target: string, user: PostgresOsUser): Effec
   })
 
 /** Fails when `user` cannot reach the data directory through its ancestors. */
-export const checkCanReach = (dataDir: string, user: PostgresOsUser): Effect.Effect<void, DatabaseUnavailable> =>
+export const checkCanReach = (
+  dataDir: string,
+  user: PostgresOsUser
+): Effect.Effect<void, DatabaseUnavailable> =>
   Effect.flatMap(unreachableAncestor(dataDir, user), (blocker) =>
     blocker === undefined
       ? Effect.void

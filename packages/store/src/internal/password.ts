@@ -6,7 +6,8 @@ import { randomBytes } from "node:crypto"
 import * as fs from "node:fs/promises"
 import { Effect, Redacted } from "effect"
 
-export const generatePassword = (): Redacted.Redacted<string> => Redacted.make(randomBytes(24).toString("base64url"))
+export const generatePassword = (): Redacted.Redacted<string> =>
+  Redacted.make(randomBytes(24).toString("base64url"))
 
 /** `<dataDir>.password`, e.g. `/var/lib/seatsync/postgres.password`. */
 export const passwordFileFor = (dataDir: string): string => `${dataDir}.password`

@@ -26,7 +26,9 @@ const readPostmaster = (dataDir: string) =>
       const lines = content.split("\n")
       const pid = Number.parseInt(lines[0] ?? "", 10)
       const port = Number.parseInt(lines[3] ?? "", 10)
-      return Number.isInteger(pid) && pid > 0 ? Option.some({ pid, port: Number.isInteger(port) ? port : null }) : Option.none()
+      return Number.isInteger(pid) && pid > 0
+        ? Option.some({ pid, port: Number.isInteger(port) ? port : null })
+        : Option.none()
     })
   )
 
@@ -75,9 +77,13 @@ const startTime = (pid: number): Effect.Effect<string | undefined> =>
 export const claimOwnership = (dataDir: string): Effect.Effect<void> =>
   Effect.flatMap(startTime(process.pid), (started) =>
     Effect.promise(() =>
-      fs.writeFile(path.join(dataDir, OWNER_FILE), JSON.stringify({ pid: process.pid, startTime: started ?? null }), {
-        mode: 0o600
-      })
+      fs.writeFile(
+        path.join(dataDir, OWNER_FILE),
+        JSON.stringify({ pid: process.pid, startTime: started ?? null }),
+        {
+          mode: 0o600
+        }
+      )
     )
   )
 

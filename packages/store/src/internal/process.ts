@@ -76,7 +76,9 @@ export const spawnScoped = (options: SpawnOptions): Effect.Effect<PostgresProces
           }
           forEachLine(child.stdout, onLine)
           forEachLine(child.stderr, onLine)
-          child.on("error", (error) => Deferred.unsafeDone(exited, Exit.succeed({ code: null, signal: null, error })))
+          child.on("error", (error) =>
+            Deferred.unsafeDone(exited, Exit.succeed({ code: null, signal: null, error }))
+          )
           child.on("exit", (code, signal) =>
             Deferred.unsafeDone(exited, Exit.succeed({ code, signal, error: undefined }))
           )
@@ -93,7 +95,9 @@ export const spawnScoped = (options: SpawnOptions): Effect.Effect<PostgresProces
         catch: (cause) => new Error(`could not start ${options.command}: ${String(cause)}`)
       }),
       ({ child, onProcessExit }) =>
-        stop(child, exited, options.label).pipe(Effect.ensuring(Effect.sync(() => process.off("exit", onProcessExit))))
+        stop(child, exited, options.label).pipe(
+          Effect.ensuring(Effect.sync(() => process.off("exit", onProcessExit)))
+        )
     ).pipe(Effect.map(({ child }) => child))
 
     yield* Queue.take(lines).pipe(

@@ -1,0 +1,80 @@
+import { expect, it } from "@effect/vitest"
+import { Effect, Option } from "effect"
+import * as Connections from "../src/Connections.js"
+import * as Database from "../src/Database.js"
+
+it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Connections", (it) => {
+  it.effect("inserts a connection with the documented defaults", () =>
+    Effect.gen(function* () {
+      const connection = yield* Connections.upsert({ name: "acme", orgId: "org-acme" })
+      expect(connection).toMatchObject({
+        name: "acme",
+        orgId: "org-acme",
+        siteUrl: null,
+        guard: "unknown",
+        schedule: "0 3 * * *",
+        timeZone: "UTC",
+        inactiveAfterDays: 90,
+        apiKeyCiphertext: null
+      })
+      expect(connection.id).toBeGreaterThan(0)
+      expect(Option.getOrThrow(yield* Connections.findByName("acme"))).toEqual(connection)
+      expect(Option.getOrThrow(yield* Connections.findById(connection.id))).toEqual(connection)
+    })
+  )
+
+  it.effect("updates by name, keeps omitted fields and moves updatedAt only on a change", () =>
+    Effect.gen(function* () {
+      const key = new Uint8Array([1, 2, 3, 250])
+      const created = yield* Connections.upsert({
+        name: "globex",
+        orgId: "org-globex",
+        siteUrl: "https://globex.atlassian.net",
+        guard: "enabled",
+        apiKeyCiphertext: key
+      })
+      const same = yield* Connections.upsert({ name: "globex", orgId: "org-globex" })
+      expect(same.id).toBe(created.id)
+      expect(same.updatedAt).toEqual(created.updatedAt)
+      expect(same.siteUrl).toBe("https://globex.atlassian.net")
+      expect(same.guard).toBe("enabled")
+      expect([...(same.apiKeyCiphertext ?? [])]).toEqual([...key])
+
+      const changed = yield* Connections.upsert({
+        name: "globex",
+        orgId: "org-globex",
+        inactiveAfterDays: 30,
+        apiKeyCiphertext: null
+      })
+      expect(changed.id).toBe(created.id)
+      expect(changed.inactiveAfterDays).toBe(30)
+      expect(changed.apiKeyCiphertext).toBeNull()
+      expect(changed.updatedAt.getTime()).toBeGreaterThan(created.updatedAt.getTime())
+      expect(changed.createdAt).toEqual(created.createdAt)
+    })
+  )
+
+  it.effect("lists connections by name", () =>
+    Effect.gen(function* () {
+      yield* Connections.upsert({ name: "zeta", orgId: "org-zeta" })
+      yield* Connections.upsert({ name: "alpha", orgId: "org-alpha" })
+      const names = (yield* Connections.list).map((connection) => connection.name)
+      expect(names).toEqual([...names].sort())
+      expect(names).toEqual(expect.arrayContaining(["alpha", "zeta"]))
+    })
+  )
+
+  it.effect("rejects a name that is not a slug, before touching the database", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(Connections.upsert({ name: "Not A Slug", orgId: "org" }))
+      expect(error._tag).toBe("ParseError")
+      expect(Option.isNone(yield* Connections.findByName("Not A Slug"))).toBe(true)
+    })
+  )
+
+  it.effect("finds nothing for an unknown name", () =>
+    Effect.gen(function* () {
+      expect(Option.isNone(yield* Connections.findByName("nobody"))).toBe(true)
+    })
+  )
+})
