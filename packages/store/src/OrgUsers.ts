@@ -64,6 +64,17 @@ export type StoredOrgUser = typeof StoredOrgUser.Type
 
 type Failure = SqlError.SqlError | ParseResult.ParseError
 
+/** A single row of `count(*)::int` columns. */
+const counts = <const K extends string>(...names: ReadonlyArray<K>) =>
+  Schema.Tuple(
+    Schema.Struct(Object.fromEntries(names.map((name) => [name, Schema.Int])) as Record<K, typeof Schema.Int>)
+  )
+
+const decode = <A, I>(
+  schema: Schema.Schema<A, I>,
+  rows: Effect.Effect<ReadonlyArray<object>, SqlError.SqlError>
+) => Effect.flatMap(rows, Schema.decodeUnknown(schema))
+
 const isUniqueViolation = (error: SqlError.SqlError): boolean =>
   typeof error.cause === "object" &&
   error.cause !== null &&
@@ -142,20 +153,28 @@ export const merge = (
 ): Effect.Effect<MergeResult, Failure | SyncRunNotRunning, SqlClient.SqlClient> =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
-    const run = yield* sql<{ readonly status: string }>`
-      SELECT status FROM seatsync.sync_run
-      WHERE id = ${runId} AND connection_id = ${connectionId}
-      FOR UPDATE`
+    const run = yield* decode(
+      Schema.Array(Schema.Struct({ status: Schema.String })),
+      sql`
+        SELECT status FROM seatsync.sync_run
+        WHERE id = ${runId} AND connection_id = ${connectionId}
+        FOR UPDATE`
+    )
     const status = run[0]?.status ?? null
     if (status !== "running") return yield* new SyncRunNotRunning({ runId, status })
 
-    const [staged] = yield* sql<{ readonly staged: number }>`
-      SELECT count(*)::int AS staged FROM seatsync.org_user_stage
-      WHERE run_id = ${runId} AND connection_id = ${connectionId}`
+    const [{ staged }] = yield* decode(
+      counts("staged"),
+      sql`
+        SELECT count(*)::int AS staged FROM seatsync.org_user_stage
+        WHERE run_id = ${runId} AND connection_id = ${connectionId}`
+    )
 
     // The outer SELECT reads org_user as it was before the UPDATE (one snapshot per statement), which tells
     // a restored row from an updated one.
-    const [changed] = yield* sql<{ readonly updated: number; readonly restored: number }>`
+    const [{ updated, restored }] = yield* decode(
+      counts("updated", "restored"),
+      sql`
       WITH changed AS (
         UPDATE seatsync.org_user AS u SET
           ${sql.literal(list((c) => `${c} = s.${c}`))},
@@ -173,8 +192,11 @@ export const merge = (
       FROM changed
       JOIN seatsync.org_user AS before
         ON before.connection_id = ${connectionId} AND before.account_id = changed.account_id`
+    )
 
-    const [inserted] = yield* sql<{ readonly inserted: number }>`
+    const [{ inserted }] = yield* decode(
+      counts("inserted"),
+      sql`
       WITH inserted AS (
         INSERT INTO seatsync.org_user
           (connection_id, account_id, ${sql.literal(contentNames)}, first_seen_run, last_seen_run)
@@ -191,9 +213,12 @@ export const merge = (
         RETURNING 1
       )
       SELECT count(*)::int AS inserted FROM inserted`
+    )
 
-    const [deleted] = options.complete
-      ? yield* sql<{ readonly deleted: number }>`
+    const [{ deleted }] = options.complete
+      ? yield* decode(
+          counts("deleted"),
+          sql`
           WITH deleted AS (
             UPDATE seatsync.org_user AS u SET deleted_at = now()
             WHERE u.connection_id = ${connectionId} AND u.deleted_at IS NULL
@@ -203,25 +228,24 @@ export const merge = (
             RETURNING 1
           )
           SELECT count(*)::int AS deleted FROM deleted`
+        )
       : [{ deleted: 0 }]
 
     yield* sql`DELETE FROM seatsync.org_user_stage WHERE run_id = ${runId}`
 
-    const result = {
-      inserted: inserted?.inserted ?? 0,
-      updated: changed?.updated ?? 0,
-      restored: changed?.restored ?? 0,
-      deleted: deleted?.deleted ?? 0
-    }
     return {
-      ...result,
-      unchanged: (staged?.staged ?? 0) - result.inserted - result.updated - result.restored
+      inserted,
+      updated,
+      restored,
+      deleted,
+      unchanged: staged - inserted - updated - restored
     } satisfies MergeResult
   }).pipe(
     (effect) =>
       Effect.flatMap(SqlClient.SqlClient, (sql) =>
         // Fresh statistics on the just-filled staging table keep the planner on hash joins (stale ones
-        // invite nested loops that go quadratic). Outside the transaction, so its lock is held only briefly.
+        // invite nested loops that go quadratic). Run before our transaction so that its lock (which only
+        // other ANALYZEs and VACUUMs wait for) is released at once, unless the caller holds a transaction.
         Effect.zipRight(
           sql`ANALYZE seatsync.org_user_stage (run_id, account_id)`,
           sql.withTransaction(effect)
@@ -231,13 +255,16 @@ export const merge = (
   )
 
 /** Drops a run's staged users without merging them (the run failed or was interrupted). */
-export const discardStage = (runId: RunId): Effect.Effect<number, SqlError.SqlError, SqlClient.SqlClient> =>
+export const discardStage = (runId: RunId): Effect.Effect<number, Failure, SqlClient.SqlClient> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     Effect.map(
-      sql<{ readonly discarded: number }>`
-        WITH discarded AS (DELETE FROM seatsync.org_user_stage WHERE run_id = ${runId} RETURNING 1)
-        SELECT count(*)::int AS discarded FROM discarded`,
-      (rows) => rows[0]?.discarded ?? 0
+      decode(
+        counts("discarded"),
+        sql`
+          WITH discarded AS (DELETE FROM seatsync.org_user_stage WHERE run_id = ${runId} RETURNING 1)
+          SELECT count(*)::int AS discarded FROM discarded`
+      ),
+      ([{ discarded }]) => discarded
     )
   )
 

@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import { Deferred, Duration, Effect, Exit, Queue, type Scope } from "effect"
+import { withLiveClock } from "./liveClock.js"
 import type { PostgresOsUser } from "./osUser.js"
 
 export interface ProcessExit {
@@ -95,7 +96,7 @@ export const spawnScoped = (options: SpawnOptions): Effect.Effect<PostgresProces
         catch: (cause) => new Error(`could not start ${options.command}: ${String(cause)}`)
       }),
       ({ child, onProcessExit }) =>
-        stop(child, exited, options.label).pipe(
+        withLiveClock(stop(child, exited, options.label)).pipe(
           Effect.ensuring(Effect.sync(() => process.off("exit", onProcessExit)))
         )
     ).pipe(Effect.map(({ child }) => child))
