@@ -400,7 +400,11 @@ const startOnPort = (
 ): Effect.Effect<StartOutcome, DatabaseUnavailable, Scope.Scope> =>
   Effect.gen(function* () {
     const persistent = options.mode === "persistent"
-    if (persistent) yield* Effect.addFinalizer(() => releaseOwnership(options.dataDir))
+    // Claimed before the postmaster exists, released after it has stopped: a live postmaster always has an
+    // owner file naming a live process, so only a killed owner makes a running cluster an orphan.
+    if (persistent) {
+      yield* Effect.acquireRelease(claimOwnership(options.dataDir), () => releaseOwnership(options.dataDir))
+    }
     const server = yield* spawnScoped({
       command: binaries.postgres,
       args: [
@@ -451,6 +455,5 @@ const startOnPort = (
         })
       })
     )
-    if (outcome._tag === "Started" && persistent) yield* claimOwnership(options.dataDir)
     return outcome
   })
