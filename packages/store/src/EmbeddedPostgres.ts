@@ -5,21 +5,11 @@
 import * as fs from "node:fs/promises"
 import * as os from "node:os"
 import * as path from "node:path"
-import {
-  Config,
-  type ConfigError,
-  Context,
-  Deferred,
-  Duration,
-  Effect,
-  Layer,
-  Option,
-  Redacted,
-  type Scope
-} from "effect"
+import { Config, type ConfigError, Context, Effect, Layer, Option, Redacted, type Scope } from "effect"
 import { type DatabaseInUse, DatabaseUnavailable } from "./Errors.js"
 import { locateBinaries, type PostgresBinaries } from "./internal/binaries.js"
-import { freePort } from "./internal/freePort.js"
+import { embeddedFailure } from "./internal/embeddedFailure.js"
+import { initdb, SUPERUSER } from "./internal/initdb.js"
 import { withLiveClock } from "./internal/liveClock.js"
 import {
   checkCanReach,
@@ -34,8 +24,8 @@ import {
   readOrCreatePasswordFile,
   readPasswordFile
 } from "./internal/password.js"
-import { claimOwnership, ensureNotRunning, releaseOwnership, runningPort } from "./internal/postmasterLock.js"
-import { type PostgresProcess, spawnScoped } from "./internal/process.js"
+import { ensureNotRunning, runningPort } from "./internal/postmasterLock.js"
+import { HOST, type RunningServer, startServer } from "./internal/server.js"
 
 export type Mode = "throwaway" | "persistent"
 
@@ -74,13 +64,7 @@ export class EmbeddedPostgres extends Context.Tag("@seatsync/store/EmbeddedPostg
   EmbeddedCluster
 >() {}
 
-const HOST = "127.0.0.1"
-const SUPERUSER = "postgres"
 const DATABASE = "postgres"
-const READY_MARKER = "database system is ready to accept connections"
-const INITDB_TIMEOUT = Duration.minutes(2)
-const START_TIMEOUT = Duration.minutes(1)
-const START_ATTEMPTS = 3
 
 /**
  * The persistent data directory: `SEATSYNC_DATA_DIR` if set; for root `/var/lib/seatsync/postgres`;
@@ -168,8 +152,22 @@ export const layerPersistent: Layer.Layer<
   Effect.flatMap(defaultDataDir, (dataDir) => make({ mode: "persistent", dataDir }))
 )
 
-const failure = (dataDir: string, reason: string, remedy: string) =>
-  new DatabaseUnavailable({ target: `embedded PostgreSQL in ${dataDir}`, reason, remedy })
+const describe = (
+  mode: Mode,
+  dataDir: string,
+  password: Redacted.Redacted<string>,
+  server: RunningServer
+): EmbeddedCluster => ({
+  mode,
+  dataDir,
+  host: HOST,
+  port: server.port,
+  database: DATABASE,
+  user: SUPERUSER,
+  password,
+  url: urlFor(server.port, password),
+  pid: server.pid
+})
 
 const startThrowaway = (
   binaries: PostgresBinaries,
@@ -181,26 +179,30 @@ const startThrowaway = (
       Effect.tryPromise({
         try: () => fs.mkdtemp(path.join(os.tmpdir(), "seatsync-pg-")),
         catch: (cause) =>
-          failure(os.tmpdir(), `could not create a temporary directory (${String(cause)})`, "Check TMPDIR")
+          embeddedFailure(
+            os.tmpdir(),
+            `could not create a temporary directory (${String(cause)})`,
+            "Check TMPDIR"
+          )
       }),
       (root) => Effect.promise(() => fs.rm(root, { recursive: true, force: true }))
     )
     const dataDir = path.join(root, "data")
     if (user !== undefined) {
       yield* chownTo(root, user, false).pipe(
-        Effect.mapError((error) => failure(dataDir, error.message, "Check TMPDIR"))
+        Effect.mapError((error) => embeddedFailure(dataDir, error.message, "Check TMPDIR"))
       )
       yield* checkCanReach(dataDir, user)
     }
     const password = generatePassword()
     yield* initdb(binaries, user, dataDir, password, { throwaway: true })
-    return yield* startServer(binaries, user, {
-      mode: "throwaway",
+    const server = yield* startServer(binaries, user, {
+      persistent: false,
       dataDir,
-      password,
       port,
       removeOnProcessExit: root
     })
+    return describe("throwaway", dataDir, password, server)
   })
 
 const startPersistent = (
@@ -210,7 +212,7 @@ const startPersistent = (
   port: number | undefined
 ) =>
   Effect.gen(function* () {
-    const fail = (reason: string, remedy: string) => Effect.fail(failure(dataDir, reason, remedy))
+    const fail = (reason: string, remedy: string) => Effect.fail(embeddedFailure(dataDir, reason, remedy))
     const parent = path.dirname(dataDir)
     yield* Effect.tryPromise(() =>
       fs.mkdir(parent, { recursive: true, mode: user === undefined ? 0o700 : 0o755 })
@@ -264,7 +266,8 @@ const startPersistent = (
       yield* Effect.logInfo(`Initialising a PostgreSQL cluster in ${dataDir}`)
       yield* initdb(binaries, user, dataDir, password, { throwaway: false })
     }
-    return yield* startServer(binaries, user, { mode: "persistent", dataDir, password, port })
+    const server = yield* startServer(binaries, user, { persistent: true, dataDir, port })
+    return describe("persistent", dataDir, password, server)
   })
 
 const exists = (file: string) =>
@@ -274,186 +277,3 @@ const exists = (file: string) =>
       () => false
     )
   )
-
-/** Runs `initdb`, handing it the password through a private temporary file the server's user can read. */
-const initdb = (
-  binaries: PostgresBinaries,
-  user: PostgresOsUser | undefined,
-  dataDir: string,
-  password: Redacted.Redacted<string>,
-  options: { readonly throwaway: boolean }
-) =>
-  Effect.gen(function* () {
-    const scratch = yield* Effect.acquireRelease(
-      Effect.tryPromise(() => fs.mkdtemp(path.join(os.tmpdir(), "seatsync-initdb-"))),
-      (dir) => Effect.promise(() => fs.rm(dir, { recursive: true, force: true }))
-    )
-    const pwfile = path.join(scratch, "pwfile")
-    yield* Effect.tryPromise(() => fs.writeFile(pwfile, `${Redacted.value(password)}\n`, { mode: 0o600 }))
-    if (user !== undefined) {
-      yield* chownTo(scratch, user, true)
-    }
-    const initdbProcess = yield* spawnScoped({
-      command: binaries.initdb,
-      args: [
-        `--pgdata=${dataDir}`,
-        `--username=${SUPERUSER}`,
-        `--pwfile=${pwfile}`,
-        "--auth=scram-sha-256",
-        "--encoding=UTF8",
-        "--locale=C",
-        "--locale-provider=builtin",
-        "--builtin-locale=C.UTF-8",
-        "--no-instructions",
-        ...(options.throwaway ? ["--no-sync"] : [])
-      ],
-      user,
-      detached: false,
-      label: "initdb",
-      onProcessExit: "kill"
-    })
-    const exit = yield* Deferred.await(initdbProcess.exited).pipe(Effect.timeoutOption(INITDB_TIMEOUT))
-    if (Option.isNone(exit)) {
-      return yield* Effect.fail(new Error(`initdb did not finish within ${Duration.format(INITDB_TIMEOUT)}`))
-    }
-    if (exit.value.code !== 0) {
-      return yield* Effect.fail(
-        new Error(
-          `initdb failed (${exit.value.error?.message ?? `exit code ${exit.value.code}`}): ${initdbProcess.recentOutput()}`
-        )
-      )
-    }
-  }).pipe(
-    Effect.scoped,
-    Effect.mapError((error) =>
-      failure(
-        dataDir,
-        error instanceof Error ? error.message : String(error),
-        "Check the data directory's permissions and free disk space; run with debug logging to see initdb's output"
-      )
-    )
-  )
-
-interface ServerOptions {
-  readonly mode: Mode
-  readonly dataDir: string
-  readonly password: Redacted.Redacted<string>
-  readonly port: number | undefined
-  readonly removeOnProcessExit?: string
-}
-
-/** Starts `postgres`, retrying on another free port if a port we picked was taken meanwhile. */
-const startServer = (binaries: PostgresBinaries, user: PostgresOsUser | undefined, options: ServerOptions) =>
-  Effect.gen(function* () {
-    for (let attempt = 1; ; attempt++) {
-      const port =
-        options.port ??
-        (yield* freePort.pipe(
-          Effect.mapError((error) =>
-            failure(options.dataDir, `no free port on ${HOST} (${error.message})`, "Pass a port")
-          )
-        ))
-      const outcome = yield* startOnPort(binaries, user, options, port)
-      if (outcome._tag === "Started") {
-        return {
-          mode: options.mode,
-          dataDir: options.dataDir,
-          host: HOST,
-          port,
-          database: DATABASE,
-          user: SUPERUSER,
-          password: options.password,
-          url: urlFor(port, options.password),
-          pid: outcome.process.pid
-        } satisfies EmbeddedCluster
-      }
-      if (
-        outcome.output.includes("could not bind") &&
-        options.port === undefined &&
-        attempt < START_ATTEMPTS
-      ) {
-        yield* Effect.logDebug(`Port ${port} was taken; retrying on another`)
-        continue
-      }
-      if (options.mode === "persistent" && outcome.output.includes("postmaster.pid")) {
-        yield* ensureNotRunning(options.dataDir)
-      }
-      return yield* failure(
-        options.dataDir,
-        `postgres ${outcome.reason}: ${lastLines(outcome.output, 5)}`,
-        "Run with debug logging to see PostgreSQL's full output, or set DATABASE_URL to use another server"
-      )
-    }
-  })
-
-const lastLines = (text: string, count: number) => text.split("\n").slice(-count).join(" | ")
-
-type StartOutcome =
-  | { readonly _tag: "Started"; readonly process: PostgresProcess }
-  | { readonly _tag: "Failed"; readonly reason: string; readonly output: string }
-
-const startOnPort = (
-  binaries: PostgresBinaries,
-  user: PostgresOsUser | undefined,
-  options: ServerOptions,
-  port: number
-): Effect.Effect<StartOutcome, DatabaseUnavailable, Scope.Scope> =>
-  Effect.gen(function* () {
-    const persistent = options.mode === "persistent"
-    // Claimed before the postmaster exists, released after it has stopped: a live postmaster always has an
-    // owner file naming a live process, so only a killed owner makes a running cluster an orphan.
-    if (persistent) {
-      yield* Effect.acquireRelease(claimOwnership(options.dataDir), () => releaseOwnership(options.dataDir))
-    }
-    const server = yield* spawnScoped({
-      command: binaries.postgres,
-      args: [
-        "-D",
-        options.dataDir,
-        "-p",
-        String(port),
-        "-c",
-        `listen_addresses=${HOST}`,
-        // No Unix socket: nothing to create in /var/run/postgresql or /tmp, no permission problems.
-        "-c",
-        "unix_socket_directories=",
-        ...(persistent
-          ? []
-          : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"])
-      ],
-      user,
-      detached: persistent,
-      label: "postgres",
-      readyMarker: READY_MARKER,
-      onProcessExit: persistent ? "interrupt" : "kill",
-      removeOnProcessExit: options.removeOnProcessExit
-    }).pipe(
-      Effect.mapError((error) =>
-        failure(options.dataDir, error.message, "Check that the PostgreSQL binaries are intact (npm ci)")
-      )
-    )
-    const outcome = yield* Effect.raceFirst(
-      Effect.as(Deferred.await(server.ready), { _tag: "Started", process: server } as const),
-      Effect.map(
-        Deferred.await(server.exited),
-        (exit): StartOutcome => ({
-          _tag: "Failed",
-          reason: exit.error
-            ? `could not be started (${exit.error.message})`
-            : `exited during start-up (${exit.signal ?? `code ${exit.code}`})`,
-          output: server.recentOutput()
-        })
-      )
-    ).pipe(
-      Effect.timeoutTo({
-        duration: START_TIMEOUT,
-        onSuccess: (outcome): StartOutcome => outcome,
-        onTimeout: (): StartOutcome => ({
-          _tag: "Failed",
-          reason: `was not ready within ${Duration.format(START_TIMEOUT)}`,
-          output: server.recentOutput()
-        })
-      })
-    )
-    return outcome
-  })
