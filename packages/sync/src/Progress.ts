@@ -1,11 +1,12 @@
 /** What a running sync reports as it goes, for the CLI and the worker to render. */
+import type { RunId } from "@seatsync/store"
 import { Data, type Effect } from "effect"
 
 export type SyncEntity = "users"
 
 export type ProgressEvent = Data.TaggedEnum<{
   /** The run ledger row exists; `runId` identifies the run from here on. */
-  RunStarted: { readonly runId: number; readonly connectionName: string; readonly orgId: string }
+  RunStarted: { readonly runId: RunId; readonly connectionName: string; readonly orgId: string }
   /** The organisation answered the preflight call. */
   OrgVerified: { readonly orgName: string | undefined }
   /** One more page of an entity was fetched and staged. */

@@ -7,14 +7,15 @@
 import type { SqlClient, SqlError } from "@effect/sql"
 import { AtlassianClient, type AtlassianError, type RequestStats } from "@seatsync/atlassian-client"
 import { type OrgUser, orgUserFromDirectoryUser, type Rejected } from "@seatsync/normalise"
-import { OrgUsers, SyncRuns } from "@seatsync/store"
+import { type ConnectionId, OrgUsers, type SyncRunNotRunning, SyncRuns } from "@seatsync/store"
+import type { ParseResult } from "effect"
 import { Cause, Chunk, Clock, Effect, Either, Exit, Option, Ref, Stream } from "effect"
 import { ProgressEvent, type ProgressSink } from "./Progress.js"
 import type { EntityCounts, SyncSummary } from "./SyncSummary.js"
 
 /** The connection a run syncs: its database id and the Atlassian organisation. */
 export interface SyncConnection {
-  readonly id: number
+  readonly id: ConnectionId
   readonly name: string
   readonly orgId: string
 }
@@ -28,7 +29,8 @@ export interface RunSyncOptions {
   readonly batchSize?: number | undefined
 }
 
-export type SyncError = AtlassianError | SqlError.SqlError
+/** Everything a run can fail with: the API's tagged errors or the database's. */
+export type SyncError = AtlassianError | SqlError.SqlError | ParseResult.ParseError | SyncRunNotRunning
 
 const noProgress: ProgressSink = () => Effect.void
 
@@ -45,12 +47,13 @@ const errorForLedger = (cause: Cause.Cause<unknown>): Record<string, unknown> =>
         : { _tag: "Unknown", message: String(error) }
   })
 
-const ledgerStats = (stats: RequestStats, users: EntityCounts) => ({
-  entityCounts: { users },
+/** The ledger keeps flat counters per entity, e.g. `org_user.inserted`. */
+const ledgerStats = (stats: RequestStats, users: EntityCounts): SyncRuns.RunStats => ({
+  entityCounts: Object.fromEntries(Object.entries(users).map(([key, value]) => [`org_user.${key}`, value])),
   apiCalls: stats.apiCalls,
   retries: stats.retries,
   rateLimited: stats.rateLimited,
-  sleptMillis: stats.sleptMillis
+  sleptMs: stats.sleptMillis
 })
 
 /**
@@ -75,6 +78,7 @@ export const runSync = (
       seen: 0,
       inserted: 0,
       updated: 0,
+      restored: 0,
       deleted: 0,
       unchanged: 0,
       rejected: 0
@@ -156,9 +160,13 @@ export const runSync = (
         return Effect.gen(function* () {
           const stats = yield* client.stats
           const users = yield* Ref.get(counts)
-          const record = Cause.isInterruptedOnly(exit.cause)
-            ? SyncRuns.interrupt(runId, ledgerStats(stats, users))
-            : SyncRuns.fail(runId, errorForLedger(exit.cause), ledgerStats(stats, users))
+          const record = Effect.zipRight(
+            // The live tables were never touched; the run's staged rows are of no further use.
+            OrgUsers.discardStage(runId),
+            Cause.isInterruptedOnly(exit.cause)
+              ? SyncRuns.interrupt(runId, ledgerStats(stats, users))
+              : SyncRuns.fail(runId, errorForLedger(exit.cause), ledgerStats(stats, users))
+          )
           // The ledger write must not hide the run's own error; log if the database is gone too.
           yield* record.pipe(
             Effect.catchAllCause((cause) =>

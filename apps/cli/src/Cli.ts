@@ -1,0 +1,10 @@
+/** The `seatsync` command tree. */
+import { Command } from "@effect/cli"
+import { syncCommand } from "./commands/SyncCommand.js"
+
+export const seatsync = Command.make("seatsync").pipe(
+  Command.withDescription("Keeps a PostgreSQL copy of an Atlassian Cloud organisation's users and seats."),
+  Command.withSubcommands([syncCommand])
+)
+
+export const cli = Command.run(seatsync, { name: "seatsync", version: "0.1.0" })

@@ -1,0 +1,88 @@
+/**
+ * Turns every failure a command can end in into one sentence that says what happened and what to do,
+ * plus the exit code for scripts.
+ */
+import { Cause, Effect, Option } from "effect"
+import { ExitCode, ExitCodes } from "./ExitCode.js"
+
+interface Report {
+  readonly sentence: string
+  readonly code: number
+}
+
+const tagged = (error: unknown): { readonly _tag: string; readonly message: string } | undefined =>
+  typeof error === "object" && error !== null && "_tag" in error && typeof error._tag === "string"
+    ? { _tag: error._tag, message: error instanceof Error ? error.message : String(error) }
+    : undefined
+
+/** The sentence and exit code for one failure. */
+export const reportFor = (error: unknown): Report => {
+  const known = tagged(error)
+  if (known === undefined) {
+    return { sentence: `Unexpected failure: ${String(error)}`, code: ExitCodes.unexpected }
+  }
+  const { message } = known
+  switch (known._tag) {
+    case "InvalidApiKey":
+      return {
+        sentence: `The Atlassian API key was rejected (401) — ${message}. Check it was pasted without spaces and has not expired; create a new one under Atlassian Administration → Settings → API keys.`,
+        code: ExitCodes.invalidApiKey
+      }
+    case "Forbidden":
+      return {
+        sentence: `${message}. Use a key created by an organisation admin; if it is a scoped key, create one without scopes.`,
+        code: ExitCodes.forbidden
+      }
+    case "OrgNotFound":
+      return {
+        sentence: `${message}. Check the organisation id: it is the UUID after /o/ in https://admin.atlassian.com/o/<orgId>/…, and the key must belong to that organisation.`,
+        code: ExitCodes.orgNotFound
+      }
+    case "RateLimited":
+    case "AtlassianUnavailable":
+      return {
+        sentence: `${message}. Nothing was changed in the database; run the sync again later.`,
+        code: ExitCodes.atlassianUnavailable
+      }
+    case "UnexpectedResponse":
+    case "RepeatedCursor":
+    case "BadRequest":
+    case "ResourceNotFound":
+      return {
+        sentence: `${message}. Nothing was changed in the database; please report this with the request id.`,
+        code: ExitCodes.unexpectedResponse
+      }
+    case "DatabaseUnavailable":
+    case "SqlError":
+    case "MigrationError":
+      return { sentence: `Database problem: ${message}`, code: ExitCodes.databaseUnavailable }
+    case "InvalidConfig":
+    case "ConfigError":
+    case "ReadOnlyViolation":
+      return { sentence: message, code: ExitCodes.usage }
+    default:
+      return { sentence: message, code: ExitCodes.unexpected }
+  }
+}
+
+/**
+ * Prints the failure of `effect` as one sentence on stderr and fails with its `ExitCode`. Interruption
+ * (Ctrl-C) passes through untouched so the runtime exits 130 after finalizers ran.
+ */
+export const withErrorReport = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, ExitCode, R> =>
+  effect.pipe(
+    Effect.catchAllCause((cause) => {
+      if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause as Cause.Cause<never>)
+      const failure = Cause.failureOption(cause)
+      const report = Option.match(failure, {
+        onNone: () => ({
+          sentence: `Unexpected failure:\n${Cause.pretty(cause)}`,
+          code: ExitCodes.unexpected
+        }),
+        onSome: reportFor
+      })
+      return Effect.sync(() => process.stderr.write(`seatsync: ${report.sentence}\n`)).pipe(
+        Effect.zipRight(Effect.fail(new ExitCode({ code: report.code })))
+      )
+    })
+  )
