@@ -1,0 +1,138 @@
+import { FetchHttpClient } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
+import { AtlassianClient, unpaced } from "@seatsync/atlassian-client"
+import { Fault, Simulator } from "@seatsync/atlassian-simulator"
+import { Connections, Database, OrgUsers, SyncRuns } from "@seatsync/store"
+import { Effect, Fiber, Layer, Option, Redacted } from "effect"
+import { type ProgressEvent, runSync } from "../src/index.js"
+
+let connectionCounter = 0
+
+/** A simulator of `users` users and a connection named after it; same seed ⇒ same org and same users. */
+const setup = (options: Simulator.SimulatorOptions) =>
+  Effect.gen(function* () {
+    const simulator = yield* Simulator.start({ seed: 7, ...options })
+    connectionCounter += 1
+    const connection = yield* Connections.upsert({ name: `org-${connectionCounter}`, orgId: simulator.orgId })
+    return { simulator, connection }
+  })
+
+const clientFor = (simulator: Simulator.RunningSimulator, apiKey = simulator.apiKey) =>
+  AtlassianClient.layer({
+    apiKey: Redacted.make(apiKey),
+    adminBaseUrl: simulator.adminBaseUrl,
+    pacing: unpaced
+  }).pipe(Layer.provide(FetchHttpClient.layer))
+
+describe("runSync", () => {
+  it.layer(Database.layerThrowaway, { timeout: 120_000 })((it) => {
+    it.scoped("syncs every user and records a succeeded run with its counts", () =>
+      Effect.gen(function* () {
+        const { simulator, connection } = yield* setup({ users: 250 })
+        const events: Array<ProgressEvent> = []
+        const summary = yield* runSync(connection, {
+          trigger: "cli",
+          onProgress: (event) => Effect.sync(() => void events.push(event))
+        }).pipe(Effect.provide(clientFor(simulator)))
+        expect(summary.users).toMatchObject({ seen: 250, inserted: 250, updated: 0, deleted: 0, rejected: 0 })
+        expect(summary.api.apiCalls).toBe(4) // org + 3 pages
+        const live = yield* OrgUsers.listLive(connection.id)
+        expect(live).toHaveLength(250)
+        const run = Option.getOrThrow(yield* SyncRuns.findById(summary.runId))
+        expect(run.status).toBe("succeeded")
+        expect(run.entityCounts["org_user.inserted"]).toBe(250)
+        expect(run.apiCalls).toBe(4)
+        expect(events.map((event) => event._tag)).toEqual([
+          "RunStarted",
+          "OrgVerified",
+          "PageStaged",
+          "PageStaged",
+          "PageStaged",
+          "Merging"
+        ])
+      })
+    )
+
+    it.scoped("is idempotent: a second identical sync changes no live row", () =>
+      Effect.gen(function* () {
+        const { simulator, connection } = yield* setup({ users: 120 })
+        yield* runSync(connection, { trigger: "cli" }).pipe(Effect.provide(clientFor(simulator)))
+        const before = yield* OrgUsers.listStored(connection.id)
+        const second = yield* runSync(connection, { trigger: "cli" }).pipe(
+          Effect.provide(clientFor(simulator))
+        )
+        expect(second.users).toMatchObject({ seen: 120, inserted: 0, updated: 0, deleted: 0, unchanged: 120 })
+        expect(yield* OrgUsers.listStored(connection.id)).toEqual(before)
+        const runs = yield* SyncRuns.listRecent(connection.id)
+        expect(runs.map((run) => run.status)).toEqual(["succeeded", "succeeded"])
+      })
+    )
+
+    it.scoped("soft-deletes a user that disappeared upstream after a complete run", () =>
+      Effect.gen(function* () {
+        const { simulator, connection } = yield* setup({ users: 60 })
+        yield* runSync(connection, { trigger: "cli" }).pipe(Effect.provide(clientFor(simulator)))
+        // The same seed with fewer users: the first 59 users are identical, the 60th is gone.
+        const smaller = yield* Simulator.start({ seed: 7, users: 59 })
+        const summary = yield* runSync(connection, { trigger: "cli" }).pipe(
+          Effect.provide(clientFor(smaller))
+        )
+        expect(summary.users).toMatchObject({ seen: 59, deleted: 1, inserted: 0, updated: 0 })
+        const stored = yield* OrgUsers.listStored(connection.id)
+        expect(stored.filter((user) => user.deletedAt !== null)).toHaveLength(1)
+        expect(yield* OrgUsers.listLive(connection.id)).toHaveLength(59)
+      })
+    )
+
+    it.scoped(
+      "leaves the live table exactly as it was when a page is malformed, and records the failure",
+      () =>
+        Effect.gen(function* () {
+          const { simulator, connection } = yield* setup({ users: 300 })
+          yield* runSync(connection, { trigger: "cli" }).pipe(Effect.provide(clientFor(simulator)))
+          const before = yield* OrgUsers.listStored(connection.id)
+          yield* simulator.setFaults([Fault.malformedBody("searchDirectoryUsers", { nth: 3 })])
+          const error = yield* Effect.flip(
+            runSync(connection, { trigger: "cli" }).pipe(Effect.provide(clientFor(simulator)))
+          )
+          expect(error._tag).toBe("UnexpectedResponse")
+          expect(yield* OrgUsers.listStored(connection.id)).toEqual(before)
+          const [latest] = yield* SyncRuns.listRecent(connection.id, 1)
+          expect(latest?.status).toBe("failed")
+          expect(latest?.error).toMatchObject({ _tag: "UnexpectedResponse" })
+          // Its staged rows were discarded, not left behind.
+          expect(yield* OrgUsers.discardStage(latest!.id)).toBe(0)
+        })
+    )
+
+    it.scoped("records InvalidApiKey when the key is wrong, touching no live row", () =>
+      Effect.gen(function* () {
+        const { simulator, connection } = yield* setup({ users: 10 })
+        const error = yield* Effect.flip(
+          runSync(connection, { trigger: "worker" }).pipe(Effect.provide(clientFor(simulator, "wrong-key")))
+        )
+        expect(error._tag).toBe("InvalidApiKey")
+        expect(yield* OrgUsers.listStored(connection.id)).toHaveLength(0)
+        const [latest] = yield* SyncRuns.listRecent(connection.id, 1)
+        expect(latest).toMatchObject({ status: "failed", trigger: "worker", apiCalls: 1 })
+        expect(JSON.stringify(latest?.error)).not.toContain(simulator.apiKey)
+      })
+    )
+
+    it.scoped("records an interrupted run as interrupted and changes nothing", () =>
+      Effect.gen(function* () {
+        const { simulator, connection } = yield* setup({ users: 400, latencyMillis: 100 })
+        const pagesSeen = yield* Effect.makeLatch(false)
+        const fiber = yield* runSync(connection, {
+          trigger: "cli",
+          onProgress: (event) => (event._tag === "PageStaged" ? pagesSeen.open : Effect.void)
+        }).pipe(Effect.provide(clientFor(simulator)), Effect.fork)
+        yield* pagesSeen.await
+        yield* Fiber.interrupt(fiber)
+        expect(yield* OrgUsers.listStored(connection.id)).toHaveLength(0)
+        const [latest] = yield* SyncRuns.listRecent(connection.id, 1)
+        expect(latest?.status).toBe("interrupted")
+      })
+    )
+  })
+})
