@@ -1,0 +1,47 @@
+/** Drives the built `seatsync` binary as a subprocess, the way an operator runs it. */
+import { spawn } from "node:child_process"
+import { chmod, mkdtemp, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import path from "node:path"
+import { fileURLToPath } from "node:url"
+import { Effect } from "effect"
+
+export const binary = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/bin.js")
+
+export interface CliResult {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** Runs `seatsync …args` with a clean environment plus `env`; never inherits the caller's secrets. */
+export const runCli = (args: ReadonlyArray<string>, env: Readonly<Record<string, string>>) =>
+  Effect.async<CliResult>((resume) => {
+    const child = spawn(process.execPath, [binary, ...args], {
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString("utf8")
+    })
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8")
+    })
+    child.on("close", (code) => resume(Effect.succeed({ code, stdout, stderr })))
+    return Effect.sync(() => void child.kill("SIGKILL"))
+  })
+
+/**
+ * A fresh data directory for the embedded PostgreSQL, removed with the scope. Its parent is made
+ * searchable because, as root, PostgreSQL runs as the `postgres` OS user.
+ */
+export const tempDataDir = Effect.acquireRelease(
+  Effect.promise(async () => {
+    const parent = await mkdtemp(path.join(tmpdir(), "seatsync-cli-"))
+    await chmod(parent, 0o755)
+    return path.join(parent, "postgres")
+  }),
+  (dir) => Effect.promise(() => rm(path.dirname(dir), { recursive: true, force: true }))
+)
