@@ -98,7 +98,10 @@ export const runSync = (
       )
       let pages = 0
       yield* Stream.runForEach(
-        Stream.chunks(client.users(connection.orgId, { expand: ["platformRoles"] })),
+        // A small buffer lets the next pages download while the current batch is being staged.
+        Stream.chunks(client.users(connection.orgId, { expand: ["platformRoles"] })).pipe(
+          Stream.buffer({ capacity: 4 })
+        ),
         (page) =>
           Effect.gen(function* () {
             pages += 1
