@@ -158,8 +158,29 @@ export const layerPersistent: Layer.Layer<
 > = migrated(clientForCluster).pipe(Layer.provideMerge(EmbeddedPostgres.layerPersistent))
 
 /**
+ * The persistent embedded cluster — or, when another seatsync process (say `seatsync db start` or the
+ * worker) already runs it, a client of that running cluster, so several commands can share it.
+ */
+export const layerPersistentShared: Layer.Layer<
+  Client,
+  DatabaseUnavailable | DatabaseInUse | Migrator.MigrationError | ConfigError.ConfigError
+> = Layer.catchAll(
+  layerPersistent,
+  (
+    error
+  ): Layer.Layer<
+    Client,
+    DatabaseUnavailable | DatabaseInUse | Migrator.MigrationError | ConfigError.ConfigError
+  > =>
+    error._tag === "DatabaseInUse"
+      ? Layer.unwrapEffect(Effect.map(EmbeddedPostgres.connectionUrl(error.dataDir), layerUrl))
+      : Layer.fail(error)
+)
+
+/**
  * The application's database: `DATABASE_URL` when set, otherwise the persistent embedded cluster
- * (`SEATSYNC_DATA_DIR`); migrated before it is ready.
+ * (`SEATSYNC_DATA_DIR`), started here or joined when another seatsync process runs it; migrated before it
+ * is ready.
  */
 export const layer: Layer.Layer<
   Client,
@@ -174,7 +195,7 @@ export const layer: Layer.Layer<
         Client,
         DatabaseUnavailable | DatabaseInUse | Migrator.MigrationError | ConfigError.ConfigError
       > => layerUrl(url),
-      onNone: () => layerPersistent
+      onNone: () => layerPersistentShared
     })
   )
 )
