@@ -24,7 +24,7 @@ import {
   readOrCreatePasswordFile,
   readPasswordFile
 } from "./internal/password.js"
-import { ensureNotRunning, runningPort } from "./internal/postmasterLock.js"
+import { ensureNotRunning, ownerPid, runningPort } from "./internal/postmasterLock.js"
 import { HOST, type RunningServer, startServer } from "./internal/server.js"
 
 export type Mode = "throwaway" | "persistent"
@@ -116,6 +116,31 @@ export const connectionUrl = (
       )
     )
     return urlFor(port.value, password)
+  })
+
+/** Whether the persistent cluster in `dataDir` exists and runs, and which seatsync process holds it. */
+export interface ClusterStatus {
+  readonly dataDir: string
+  readonly initialised: boolean
+  readonly port: Option.Option<number>
+  readonly ownerPid: Option.Option<number>
+}
+
+export const status = (dataDir: string): Effect.Effect<ClusterStatus> =>
+  Effect.gen(function* () {
+    const resolved = path.resolve(dataDir)
+    const initialised = yield* Effect.promise(() =>
+      fs.access(path.join(resolved, "PG_VERSION")).then(
+        () => true,
+        () => false
+      )
+    )
+    return {
+      dataDir: resolved,
+      initialised,
+      port: yield* runningPort(resolved),
+      ownerPid: yield* ownerPid(resolved)
+    }
   })
 
 /** Starts a cluster in the current scope; closing the scope stops it (and deletes a throwaway one). */

@@ -97,6 +97,19 @@ export const releaseOwnership = (dataDir: string): Effect.Effect<void> =>
     }
   })
 
+/** The pid of the live seatsync process that started the running postmaster, if any. */
+export const ownerPid = (dataDir: string): Effect.Effect<Option.Option<number>> =>
+  Effect.gen(function* () {
+    const text = yield* readText(path.join(dataDir, OWNER_FILE))
+    if (Option.isNone(text)) return Option.none()
+    try {
+      const owner = JSON.parse(text.value) as { pid?: unknown }
+      return typeof owner.pid === "number" && isAlive(owner.pid) ? Option.some(owner.pid) : Option.none()
+    } catch {
+      return Option.none()
+    }
+  })
+
 /** Whether the seatsync process that started the running postmaster is gone (killed without cleanup). */
 const ownerIsGone = (dataDir: string) =>
   Effect.gen(function* () {
