@@ -27,7 +27,17 @@ export type RoleId =
   | "atlassian/ai-access"
 
 /** The product keys the simulator uses (the product segment of the resource ARI). */
-export type ProductKey = "jira-software" | "confluence" | "jira-servicedesk" | "bitbucket"
+export type ProductKey =
+  | "jira-software"
+  | "confluence"
+  | "jira-servicedesk"
+  | "bitbucket"
+  | "opsgenie"
+  | "statuspage"
+  | "trello"
+
+/** How users reach a role on a resource: itself, through a group it belongs to, or implied by another role. */
+export type RoleAssignmentMethod = "direct" | "group_direct" | "inferred"
 
 /** A user directory: the local one, an identity-provider-synced one, and sometimes a contractors one. */
 export interface Directory {
@@ -44,14 +54,23 @@ export interface Site {
   readonly hostUrl: string
 }
 
-/** One product instance; `resourceId` is its ARI, e.g. `ari:cloud:jira-software::site/<cloudId>`. */
+/** One product instance (a workspace); `resourceId` is its ARI, e.g. `ari:cloud:jira-software::site/<cloudId>`. */
 export interface Product {
   readonly key: ProductKey
   readonly name: string
   readonly resourceId: string
-  /** The site the product lives on (Bitbucket workspaces are tied to the first site for convenience). */
+  /** The site the product lives on (workspace products are tied to the first site for convenience). */
   readonly cloudId: string
   readonly hostUrl: string
+  /** Position in `Organisation.products`; users only hold roles on the first `maxUserProducts`. */
+  readonly position: number
+  /** Whether the product lives on a site (`::site/<cloudId>` ARI) rather than in its own workspace. */
+  readonly sited: boolean
+  /** Whether the workspace API reports a seat `capacity` for it (Bitbucket; sited products with licence data). */
+  readonly reportsCapacity: boolean
+  /** The commercial plan, e.g. `STANDARD`; `FREE` products have no seat limit worth reporting. */
+  readonly plan: "FREE" | "STANDARD" | "PREMIUM" | "ENTERPRISE"
+  readonly createdAt: string
 }
 
 /** A role a user holds on a product instance. */
@@ -60,7 +79,15 @@ export interface RoleAssignment {
   readonly role: RoleId
 }
 
-/** A group of one directory; `grants` are the product roles its members receive. */
+/** A role a user holds on a product instance, with every way it was assigned. */
+export interface UserRoleAssignment extends RoleAssignment {
+  readonly methods: ReadonlyArray<RoleAssignmentMethod>
+}
+
+/**
+ * A group of one directory; `grants` are the product roles its members receive. `kind`: a product's access
+ * group, the org-admins group, or a team group (some team groups grant non-billable roles).
+ */
 export interface Group {
   readonly id: string
   readonly name: string
@@ -68,6 +95,9 @@ export interface Group {
   readonly directoryId: string
   readonly externalSynced: boolean
   readonly grants: ReadonlyArray<RoleAssignment>
+  readonly kind: "product" | "admins" | "team"
+  /** Position among its directory's team groups (team groups only; drives the membership rule). */
+  readonly teamSlot?: number
 }
 
 /** Last activity of a user in one product instance; `lastActiveTimestamp` is absent when never active. */
@@ -107,7 +137,7 @@ export interface SimulatedUser {
   readonly directoryIds: ReadonlyArray<string>
   readonly groupIds: ReadonlyArray<string>
   /** Product roles, from group grants and direct assignments; one entry per (resource, role). */
-  readonly roles: ReadonlyArray<RoleAssignment>
+  readonly roles: ReadonlyArray<UserRoleAssignment>
   /** What expand `productAccess` returns: only products the user has a role on; some never used. */
   readonly productAccess: ReadonlyArray<ProductActivity>
 }

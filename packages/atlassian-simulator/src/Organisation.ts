@@ -2,9 +2,12 @@
  * The seeded synthetic organisation: deterministic from its options, with users derived lazily so an
  * organisation of any size costs the same to create and `user(i)` is O(1).
  */
+import { deriveExtraAccount, type ExtraAccount, extraAccountCount } from "./internal/accounts.js"
 import { makeLayout } from "./internal/layout.js"
-import { deriveUser } from "./internal/users.js"
+import { teamSlotCandidates } from "./internal/membership.js"
+import { deriveCore, deriveUser } from "./internal/users.js"
 import type { Directory, Group, Product, SimulatedUser, Site } from "./Model.js"
+import { computeTables, type OrgTables } from "./OrgTables.js"
 
 export interface OrganisationOptions {
   /** Everything is derived from this; default 1. */
@@ -17,6 +20,17 @@ export interface OrganisationOptions {
   readonly groupsPerUser?: number | undefined
   /** The "now" of the data set: join and last-active dates lie before it; default 2026-09-01T00:00:00Z. */
   readonly referenceTime?: string | undefined
+  /**
+   * Total number of groups; overrides `teamGroups` (team groups = groups − structural groups, where the
+   * structural ones are one access group per directory and user product, plus `org-admins`).
+   */
+  readonly groups?: number | undefined
+  /**
+   * Number of product instances (workspaces); default the 6–7 of the default layout. Extra ones are more
+   * sited products (Jira, Confluence, JSM, Opsgenie per site), then Trello/Bitbucket/Statuspage workspaces.
+   * Users hold roles on the first 20 only.
+   */
+  readonly products?: number | undefined
 }
 
 export const defaults = {
@@ -39,8 +53,13 @@ export interface Organisation {
   /** The local directory first, then the identity-provider directory, then (for some seeds) contractors. */
   readonly directories: ReadonlyArray<Directory>
   readonly sites: ReadonlyArray<Site>
+  /** Every product instance: what the workspaces API lists. */
   readonly products: ReadonlyArray<Product>
+  /** The products users can hold roles on (the first 20 of `products`). */
+  readonly userProducts: ReadonlyArray<Product>
   readonly groups: ReadonlyArray<Group>
+  /** Team groups each directory member joins (as configured). */
+  readonly groupsPerUser: number
   /** User number `index` (0 ≤ index < userCount); user 0 is always the active org admin. */
   readonly user: (index: number) => SimulatedUser
   /** Every user in index order, derived one at a time. */
@@ -51,6 +70,19 @@ export interface Organisation {
   readonly userIndexOfAccountId: (accountId: string) => number | undefined
   /** The index of the user whose visible email is this (case-insensitive; builds an index on first use). */
   readonly userIndexOfEmail: (email: string) => number | undefined
+  /** The directory user `index` belongs to (cheap: a few draws, not the whole user). */
+  readonly directoryIdOf: (index: number) => string | undefined
+  /**
+   * The user indices (ascending) that may be members of `group`, a superset that is cheap to list: exact for
+   * `org-admins`, an arithmetic progression for team groups, every user for product access groups.
+   * Members are the candidates whose `groupIds` contain the group.
+   */
+  readonly memberCandidates: (group: Group) => { readonly length: number; readonly at: (i: number) => number }
+  /** App and customer accounts: managed accounts that only the v1 `GET /users` lists. */
+  readonly extraAccountCount: number
+  readonly extraAccount: (index: number) => ExtraAccount
+  /** Aggregates over every user (member counts, seat usage, statistics): one pass, on first use. */
+  readonly tables: () => OrgTables
 }
 
 const nonNegativeInteger = (name: string, value: number) => {
@@ -73,7 +105,18 @@ export const make = (options: OrganisationOptions = {}): Organisation => {
       `Organisation option referenceTime must be an ISO-8601 date-time, got ${referenceTime}`
     )
   }
-  const layout = makeLayout(seed, teamGroups)
+  const groupCount =
+    options.groups === undefined ? undefined : nonNegativeInteger("groups", options.groups)
+  const productCount =
+    options.products === undefined ? undefined : nonNegativeInteger("products", options.products)
+  if (productCount === 0) throw new RangeError("Organisation option products must be at least 1, got 0")
+  const layout = makeLayout({
+    seed,
+    teamGroups,
+    groups: groupCount,
+    products: productCount,
+    referenceMillis
+  })
   const directoriesById = new Map(layout.directories.map((directory) => [directory.directoryId, directory]))
   const groupsById = new Map(layout.groups.map((group) => [group.id, group]))
 
@@ -100,7 +143,18 @@ export const make = (options: OrganisationOptions = {}): Organisation => {
     }
   }
 
-  return {
+  const everyone = { length: userCount, at: (i: number) => i }
+  const memberCandidates = (group: Group) => {
+    if (group.kind === "admins") return { length: userCount > 0 ? 1 : 0, at: () => 0 }
+    if (group.kind === "product" || group.teamSlot === undefined) return everyone
+    const teams = layout.teamGroups.get(group.directoryId)?.length ?? 0
+    const candidates = teamSlotCandidates(group.teamSlot, teams, groupsPerUser, userCount)
+    return { length: candidates.length, at: (i: number) => candidates[i]! }
+  }
+  const extras = extraAccountCount(userCount)
+  let tables: OrgTables | undefined
+
+  const organisation: Organisation = {
     seed,
     orgId: layout.orgId,
     name: layout.name,
@@ -110,7 +164,9 @@ export const make = (options: OrganisationOptions = {}): Organisation => {
     directories: layout.directories,
     sites: layout.sites,
     products: layout.products,
+    userProducts: layout.userProducts,
     groups: layout.groups,
+    groupsPerUser,
     user,
     users,
     directory: (directoryId) => directoriesById.get(directoryId),
@@ -122,6 +178,20 @@ export const make = (options: OrganisationOptions = {}): Organisation => {
     userIndexOfEmail: (email) => {
       if (byEmail === undefined) buildIndexes()
       return byEmail?.get(email.toLowerCase())
+    },
+    directoryIdOf: (index) => deriveCore(layout, index).directory?.directoryId,
+    memberCandidates,
+    extraAccountCount: extras,
+    extraAccount: (index) => {
+      if (!Number.isInteger(index) || index < 0 || index >= extras) {
+        throw new RangeError(`No extra account ${index}: the organisation has ${extras}`)
+      }
+      return deriveExtraAccount(layout, referenceMillis, index)
+    },
+    tables: () => {
+      if (tables === undefined) tables = computeTables(organisation)
+      return tables
     }
   }
+  return organisation
 }

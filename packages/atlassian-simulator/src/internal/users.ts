@@ -10,12 +10,15 @@ import type {
   MembershipStatus,
   PlatformRole,
   ProductActivity,
-  RoleAssignment,
+  RoleAssignmentMethod,
+  RoleId,
   SimulatedUser,
+  UserRoleAssignment,
   UserStatus
 } from "../Model.js"
 import { type Draw, draw } from "../Prng.js"
 import type { Layout } from "./layout.js"
+import { teamSlotsOf } from "./membership.js"
 import {
   contractorDomains,
   departments,
@@ -32,7 +35,10 @@ const productUptake: Record<string, number> = {
   "jira-software": 0.7,
   confluence: 0.8,
   "jira-servicedesk": 0.25,
-  bitbucket: 0.2
+  bitbucket: 0.2,
+  opsgenie: 0.15,
+  statuspage: 0.1,
+  trello: 0.3
 }
 
 const pickStatus = (d: Draw, claimStatus: ClaimStatus, isOrgAdmin: boolean): UserStatus => {
@@ -112,16 +118,23 @@ const lastActiveAge = (d: Draw, salt: number, status: UserStatus, daysInOrg: num
   return Math.min(age, daysInOrg)
 }
 
+/** The few draws that decide a user's claim status, status and directory: cheap, for membership walks. */
+export const deriveCore = (layout: Layout, index: number) => {
+  const d = draw(layout.seed, "user", index)
+  const isOrgAdmin = index === 0
+  const claimStatus: ClaimStatus = isOrgAdmin || d.chance("managed", 0.75) ? "managed" : "unmanaged"
+  const status = pickStatus(d, claimStatus, isOrgAdmin)
+  const directory = chooseDirectory(layout, d, claimStatus, status, isOrgAdmin)
+  return { d, isOrgAdmin, claimStatus, status, directory }
+}
+
 export const deriveUser = (
   layout: Layout,
   referenceMillis: number,
   groupsPerUser: number,
   index: number
 ): SimulatedUser => {
-  const d = draw(layout.seed, "user", index)
-  const isOrgAdmin = index === 0
-
-  const claimStatus: ClaimStatus = isOrgAdmin || d.chance("managed", 0.75) ? "managed" : "unmanaged"
+  const { d, isOrgAdmin, claimStatus, status, directory } = deriveCore(layout, index)
   const emailDomain =
     claimStatus === "managed"
       ? d.chance("secondaryDomain", 0.15) && !isOrgAdmin
@@ -130,7 +143,6 @@ export const deriveUser = (
       : d.chance("publicDomain", 0.4)
         ? d.pick("publicDomain", publicEmailDomains)
         : d.pick("contractorDomain", contractorDomains)
-  const status = pickStatus(d, claimStatus, isOrgAdmin)
   const { accountStatus, membershipStatus } = statusParts(status)
 
   const first = d.pick("firstName", firstNames)
@@ -153,7 +165,6 @@ export const deriveUser = (
   const addedMillis = referenceMillis - daysInOrg * dayMillis - d.int("addedMillis", 0, dayMillis - 1)
   const addedToOrg = new Date(addedMillis).toISOString()
 
-  const directory = chooseDirectory(layout, d, claimStatus, status, isOrgAdmin)
   const department = d.pick("department", departments)
   const location = d.pick("location", locations)
 
@@ -166,35 +177,67 @@ export const deriveUser = (
   if (status === "active" && d.chance("aiAccess", 0.1)) platformRoles.push("atlassian/ai-access")
 
   const groups: Array<Group> = []
-  const roles: Array<RoleAssignment> = []
+  const roleTable = new Map<string, { resourceId: string; role: RoleId; methods: Array<RoleAssignmentMethod> }>()
+  const grant = (resourceId: string, role: RoleId, method: RoleAssignmentMethod) => {
+    const key = `${resourceId} ${role}`
+    const entry = roleTable.get(key)
+    if (entry === undefined) roleTable.set(key, { resourceId, role, methods: [method] })
+    else if (!entry.methods.includes(method)) entry.methods.push(method)
+  }
   const productAccess: Array<ProductActivity> = []
+  const mainSite = layout.sites[0]?.cloudId
+  const isSiteAdmin = platformRoles.includes("atlassian/site-admin")
   if (directory !== undefined) {
     const productGroups = layout.productGroup.get(directory.directoryId)
-    layout.products.forEach((product, productIndex) => {
-      const onMainSite = product.cloudId === layout.sites[0]?.cloudId
+    layout.userProducts.forEach((product, productIndex) => {
+      const onMainSite = product.cloudId === mainSite
       const uptake = (productUptake[product.key] ?? 0.5) * (onMainSite ? 1 : 0.4)
       const viaGroup = isOrgAdmin || d.chance("product", uptake, productIndex)
-      // Unmanaged collaborators often get Confluence as guests, assigned directly rather than by group.
+      // Unmanaged collaborators often get Confluence as guests, assigned directly rather than by group;
+      // some get Jira Service Management as customers; a few managed users are JSM stakeholders.
       const asGuest =
         !viaGroup &&
         product.key === "confluence" &&
         claimStatus === "unmanaged" &&
         d.chance("guest", 0.5, productIndex)
-      if (!viaGroup && !asGuest) return
+      const asCustomer =
+        !viaGroup &&
+        product.key === "jira-servicedesk" &&
+        claimStatus === "unmanaged" &&
+        d.chance("customer", 0.4, productIndex)
+      const asStakeholder =
+        !viaGroup &&
+        product.key === "jira-servicedesk" &&
+        claimStatus === "managed" &&
+        d.chance("stakeholder", 0.05, productIndex)
+      if (!viaGroup && !asGuest && !asCustomer && !asStakeholder) return
       if (viaGroup) {
         const group = productGroups?.get(product.resourceId)
         if (group !== undefined) groups.push(group)
-        roles.push({ resourceId: product.resourceId, role: "atlassian/user" })
+        grant(product.resourceId, "atlassian/user", "group_direct")
         if (isOrgAdmin || d.chance("productAdmin", 0.03, productIndex)) {
-          roles.push({ resourceId: product.resourceId, role: "atlassian/admin" })
+          grant(product.resourceId, "atlassian/admin", "direct")
+        }
+        // Administering a site implies administering its products.
+        if ((isOrgAdmin || isSiteAdmin) && onMainSite && product.sited) {
+          grant(product.resourceId, "atlassian/admin", "inferred")
         }
       } else {
-        roles.push({ resourceId: product.resourceId, role: "atlassian/guest" })
+        grant(
+          product.resourceId,
+          asGuest ? "atlassian/guest" : asCustomer ? "atlassian/customer" : "atlassian/stakeholder",
+          "direct"
+        )
       }
       const age = lastActiveAge(d, productIndex, status, daysInOrg)
       if (age !== undefined) {
-        const lastActiveTimestamp = new Date(referenceMillis - Math.round(age * dayMillis)).toISOString()
-        productAccess.push({ key: product.key, id: product.resourceId, lastActiveTimestamp })
+        // Whole seconds, so the v1 last-active-dates timestamps (no milliseconds) name the same instant.
+        const lastActiveMillis = referenceMillis - Math.round((age * dayMillis) / 1000) * 1000
+        productAccess.push({
+          key: product.key,
+          id: product.resourceId,
+          lastActiveTimestamp: new Date(lastActiveMillis).toISOString()
+        })
       } else if (d.chance("listedUnused", 0.5, productIndex)) {
         // Never active: sometimes listed without a timestamp, sometimes not listed at all.
         productAccess.push({ key: product.key, id: product.resourceId })
@@ -202,14 +245,14 @@ export const deriveUser = (
     })
     if (isOrgAdmin) groups.push(layout.orgAdminsGroup)
     const teams = layout.teamGroups.get(directory.directoryId) ?? []
-    if (teams.length > 0) {
-      const chosen = new Set<Group>()
-      for (let pick = 0; pick < Math.min(groupsPerUser, teams.length); pick++) {
-        chosen.add(d.pick("team", teams, pick))
-      }
-      for (const team of teams) if (chosen.has(team)) groups.push(team)
+    for (const slot of teamSlotsOf(index, teams.length, groupsPerUser)) {
+      const team = teams[slot]
+      if (team === undefined) continue
+      groups.push(team)
+      for (const teamGrant of team.grants) grant(teamGrant.resourceId, teamGrant.role, "group_direct")
     }
   }
+  const roles: Array<UserRoleAssignment> = [...roleTable.values()]
 
   const pictureHash = d.hex("picture", 32)
   return {
