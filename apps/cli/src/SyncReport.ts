@@ -32,10 +32,10 @@ export const renderProgress = (event: ProgressEvent): Effect.Effect<void> => {
 export const renderSummary = (summary: SyncSummary, databaseLabel: string): string => {
   const u = summary.users
   const seconds = ((summary.finishedAt.getTime() - summary.startedAt.getTime()) / 1000).toFixed(1)
-  const live = u.inserted + u.updated + u.unchanged
+  const live = u.inserted + u.updated + u.restored + u.unchanged
   return [
     `✓ run #${summary.runId} succeeded in ${seconds} s — ${summary.orgName ?? summary.orgId} → ${databaseLabel}`,
-    `  users       ${u.seen} fetched · ${u.inserted} new · ${u.updated} changed · ${u.unchanged} unchanged · ${u.deleted} removed · ${u.rejected} rejected`,
+    `  users       ${u.seen} fetched · ${u.inserted} new · ${u.updated} changed · ${u.restored} restored · ${u.unchanged} unchanged · ${u.deleted} removed · ${u.rejected} rejected`,
     `  live users  ${live}`,
     `  API         ${summary.api.apiCalls} calls · ${summary.api.retries} retries · ${summary.api.rateLimited} rate-limited · ${(summary.api.sleptMillis / 1000).toFixed(1)} s waited`
   ].join("\n")

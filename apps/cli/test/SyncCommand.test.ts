@@ -14,7 +14,7 @@ describe("seatsync sync", () => {
         const first = yield* runCli(["sync", "--demo", "--users", "150"], env)
         expect(first.stderr).toBe("")
         expect(first.code).toBe(0)
-        expect(first.stdout).toContain("150 fetched · 150 new")
+        expect(first.stdout).toContain("150 fetched · 150 new · 0 changed · 0 restored")
         expect(first.stdout).toContain(`embedded PostgreSQL in ${dataDir}`)
         const second = yield* runCli(["sync", "--demo", "--users", "150", "--json"], env)
         expect(second.code).toBe(0)

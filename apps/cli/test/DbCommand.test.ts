@@ -1,0 +1,59 @@
+import { spawn } from "node:child_process"
+import { SqlClient } from "@effect/sql"
+import { describe, expect, it } from "@effect/vitest"
+import { Database } from "@seatsync/store"
+import { Effect, Redacted } from "effect"
+import { binary, runCli, tempDataDir } from "./support.js"
+
+/** `seatsync db start` in the background until it says it runs; killed with the scope if still alive. */
+const startDatabase = (env: Record<string, string>) =>
+  Effect.acquireRelease(
+    Effect.async<{ kill: () => void }>((resume) => {
+      const child = spawn(process.execPath, [binary, "db", "start"], {
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+        stdio: ["ignore", "pipe", "inherit"]
+      })
+      child.stdout.on("data", (chunk: Buffer) => {
+        if (chunk.toString("utf8").includes("Embedded PostgreSQL running")) {
+          resume(Effect.succeed({ kill: () => child.kill("SIGKILL") }))
+        }
+      })
+    }),
+    ({ kill }) => Effect.sync(kill)
+  )
+
+describe("seatsync db and migrate", () => {
+  it.scopedLive(
+    "start keeps the embedded PostgreSQL up for psql and other commands; stop ends it",
+    () =>
+      Effect.gen(function* () {
+        const env = { SEATSYNC_DATA_DIR: yield* tempDataDir }
+        expect((yield* runCli(["db", "status"], env)).stdout).toContain("not created yet")
+        yield* startDatabase(env)
+        expect((yield* runCli(["db", "status"], env)).stdout).toMatch(
+          /running on 127\.0\.0\.1:\d+, held by seatsync process \d+/
+        )
+        const url = (yield* runCli(["db", "url"], env)).stdout.trim()
+        expect(url).toMatch(/^postgres(ql)?:\/\//)
+        // Another command joins the running cluster instead of failing.
+        const sync = yield* runCli(["sync", "--demo", "--users", "12"], env)
+        expect(sync.code).toBe(0)
+        const live = yield* Effect.gen(function* () {
+          const sql = yield* SqlClient.SqlClient
+          const rows = yield* sql<{
+            n: number
+          }>`SELECT count(*)::int AS n FROM seatsync.org_user WHERE deleted_at IS NULL`
+          return rows[0]?.n
+        }).pipe(Effect.provide(Database.layerUrl(Redacted.make(url))))
+        expect(live).toBe(12)
+        expect((yield* runCli(["migrate"], env)).stdout).toContain("1_initial")
+        expect((yield* runCli(["db", "stop"], env)).stdout).toContain("Asked seatsync process")
+        yield* Effect.sleep("2 seconds")
+        expect((yield* runCli(["db", "status"], env)).stdout).toContain("stopped")
+        const noUrl = yield* runCli(["db", "url"], env)
+        expect(noUrl.code).toBe(8)
+        expect(noUrl.stderr).toContain("not running")
+      }),
+    120_000
+  )
+})
