@@ -132,3 +132,15 @@ export const list: Effect.Effect<
     execute: () => sql`SELECT ${sql.literal(selectColumns)} FROM seatsync.connection ORDER BY name`
   })(undefined)
 )
+
+/**
+ * Deletes the connection called `name` and, through `ON DELETE CASCADE`, every row stored for it (runs,
+ * users, history). Returns whether it existed.
+ */
+export const remove = (name: string): Effect.Effect<boolean, SqlError.SqlError, SqlClient.SqlClient> =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    Effect.map(
+      sql<{ readonly id: number }>`DELETE FROM seatsync.connection WHERE name = ${name} RETURNING id`,
+      (rows) => rows.length > 0
+    )
+  )
