@@ -50,3 +50,40 @@ export class SyncRunNotRunning extends Schema.TaggedError<SyncRunNotRunning>()("
       : `Sync run ${this.runId} is already ${this.status}; only a running run can be changed`
   }
 }
+
+/**
+ * A complete run would soft-delete more than the allowed share of an entity's live rows — more often a
+ * truncated enumeration or a permissions change than a real mass departure. The run's merge was rolled back.
+ */
+export class DeletionGuardTripped extends Schema.TaggedError<DeletionGuardTripped>()("DeletionGuardTripped", {
+  entity: Schema.String,
+  wouldDelete: Schema.Number,
+  live: Schema.Number,
+  /** The allowed share, 0–1. */
+  share: Schema.Number
+}) {
+  override get message() {
+    const percent = (value: number) => `${Math.round(value * 1000) / 10} %`
+    return (
+      `Refused to soft-delete ${this.wouldDelete} of ${this.live} live ${this.entity} rows ` +
+      `(${percent(this.live === 0 ? 0 : this.wouldDelete / this.live)}, more than the allowed ${percent(this.share)}); ` +
+      "nothing was changed. Check that the API key still sees the whole organisation, then re-run with --force " +
+      "if the removals are real"
+    )
+  }
+}
+
+/** Another process is already syncing this connection (it holds the connection's advisory lock). */
+export class LockHeld extends Schema.TaggedError<LockHeld>()("LockHeld", {
+  connectionId: Schema.Number,
+  /** The run that holds it, when the ledger shows one running. */
+  heldBy: Schema.optional(Schema.Number)
+}) {
+  override get message() {
+    const holder = this.heldBy === undefined ? "another process" : `run ${this.heldBy}`
+    return (
+      `Connection ${this.connectionId} is already being synced by ${holder}; wait for it to finish ` +
+      "(or stop it) and try again"
+    )
+  }
+}

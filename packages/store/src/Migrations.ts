@@ -5,10 +5,12 @@
 import { Migrator, SqlClient, type SqlError } from "@effect/sql"
 import { Effect } from "effect"
 import initial from "./migrations/0001_initial.js"
+import orgModel from "./migrations/0002_org_model.js"
 
 /** Every migration, keyed `<id>_<name>`. */
 export const migrations = {
-  "0001_initial": initial
+  "0001_initial": initial,
+  "0002_org_model": orgModel
 } as const
 
 /** Where applied migrations are recorded. */

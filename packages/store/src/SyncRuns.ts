@@ -6,6 +6,7 @@ import { SqlClient, type SqlError, SqlSchema } from "@effect/sql"
 import { Effect, Option, type ParseResult, Schema } from "effect"
 import { SyncRunNotRunning } from "./Errors.js"
 import { ConnectionId, type RunId, RunIdFromString } from "./Ids.js"
+import * as Staging from "./Staging.js"
 
 export const Status = Schema.Literal("running", "succeeded", "failed", "interrupted")
 export type Status = typeof Status.Type
@@ -144,3 +145,30 @@ export const listRecent = (
         LIMIT ${Math.max(0, Math.floor(limit))}`
     })(undefined)
   )
+
+/**
+ * Marks the connection's runs still `running` (left by a crashed or killed process) `interrupted` and discards
+ * their staging; returns their ids. Call under `Locks.withConnectionLock`, before starting a new run — holding
+ * the lock proves no live process owns them. `exceptRunId` spares the caller's own run.
+ */
+export const markAbandoned = (
+  connectionId: ConnectionId,
+  exceptRunId?: RunId
+): Effect.Effect<ReadonlyArray<RunId>, Failure, SqlClient.SqlClient> =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const rows = yield* sql`
+      UPDATE seatsync.sync_run SET
+        status = 'interrupted',
+        finished_at = now(),
+        error = ${JSON.stringify({
+          _tag: "Abandoned",
+          message: "The run was left running by a process that stopped; a later run marked it interrupted"
+        })}::jsonb
+      WHERE connection_id = ${connectionId} AND status = 'running'
+        ${exceptRunId === undefined ? sql`` : sql`AND id <> ${exceptRunId}`}
+      RETURNING id`
+    const ids = yield* Schema.decodeUnknown(Schema.Array(RunIdFromString))(rows.map((row) => row.id))
+    for (const id of ids) yield* Staging.discardRun(id)
+    return ids
+  }).pipe(Effect.withSpan("SyncRuns.markAbandoned", { attributes: { connectionId } }))

@@ -36,3 +36,7 @@ export const timestampArray = (values: ReadonlyArray<Date | null>): string =>
  */
 export const nestedTextArray = (values: ReadonlyArray<ReadonlyArray<string>>): string =>
   literal(values, (inner) => quote(textArray(inner)))
+
+/** An `integer[]` literal. */
+export const integerArray = (values: ReadonlyArray<number | null>): string =>
+  literal(values, (value) => (value === null ? "NULL" : String(Math.trunc(value))))
