@@ -1,12 +1,20 @@
 /** The `seatsync` command tree. */
 import { Command } from "@effect/cli"
+import { connectCommand, connectionsCommand } from "./commands/ConnectCommand.js"
 import { dbCommand, migrateCommand } from "./commands/DbCommand.js"
 import { simulatorCommand } from "./commands/SimulatorCommand.js"
 import { syncCommand } from "./commands/SyncCommand.js"
 
 export const seatsync = Command.make("seatsync").pipe(
   Command.withDescription("Keeps a PostgreSQL copy of an Atlassian Cloud organisation's users and seats."),
-  Command.withSubcommands([syncCommand, dbCommand, migrateCommand, simulatorCommand])
+  Command.withSubcommands([
+    connectCommand,
+    connectionsCommand,
+    syncCommand,
+    dbCommand,
+    migrateCommand,
+    simulatorCommand
+  ])
 )
 
 export const cli = Command.run(seatsync, { name: "seatsync", version: "0.1.0" })

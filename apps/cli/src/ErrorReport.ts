@@ -56,6 +56,9 @@ export const reportFor = (error: unknown): Report => {
     case "SqlError":
     case "MigrationError":
       return { sentence: `Database problem: ${message}`, code: ExitCodes.databaseUnavailable }
+    case "EncryptionKeyMissing":
+    case "EncryptionKeyInvalid":
+    case "ApiKeyUndecryptable":
     case "InvalidConfig":
     case "ConfigError":
     case "ReadOnlyViolation":

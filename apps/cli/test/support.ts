@@ -14,19 +14,23 @@ export interface CliResult {
   readonly stderr: string
 }
 
-/** Runs `seatsync …args` with a clean environment plus `env`; never inherits the caller's secrets. */
-export const runCli = (args: ReadonlyArray<string>, env: Readonly<Record<string, string>>) =>
+/**
+ * Runs `seatsync …args` with a clean environment plus `env` (never the caller's secrets), optionally
+ * writing `stdin` to it.
+ */
+export const runCli = (args: ReadonlyArray<string>, env: Readonly<Record<string, string>>, stdin?: string) =>
   Effect.async<CliResult>((resume) => {
     const child = spawn(process.execPath, [binary, ...args], {
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
-      stdio: ["ignore", "pipe", "pipe"]
+      stdio: [stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"]
     })
+    if (stdin !== undefined) child.stdin?.end(stdin)
     let stdout = ""
     let stderr = ""
-    child.stdout.on("data", (chunk: Buffer) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
       stdout += chunk.toString("utf8")
     })
-    child.stderr.on("data", (chunk: Buffer) => {
+    child.stderr?.on("data", (chunk: Buffer) => {
       stderr += chunk.toString("utf8")
     })
     child.on("close", (code) => resume(Effect.succeed({ code, stdout, stderr })))

@@ -2,13 +2,14 @@
  * `seatsync sync`: one run for a real organisation (`--org-id` + an API key from the environment) or, with
  * `--demo`, for the in-process Atlassian simulator — both into the configured or embedded PostgreSQL.
  */
-import { Command, Options } from "@effect/cli"
+import { Args, Command, Options } from "@effect/cli"
 import { FetchHttpClient } from "@effect/platform"
 import { AtlassianClient, AtlassianClientConfig, InvalidConfig } from "@seatsync/atlassian-client"
 import { Simulator } from "@seatsync/atlassian-simulator"
 import { Connections, Database } from "@seatsync/store"
 import { runSync, type SyncSummary } from "@seatsync/sync"
 import { Config, Console, Effect, Option, Redacted } from "effect"
+import { keyFromEnv, keyOfConnection } from "../ConnectionKey.js"
 import { databaseLabel } from "../DatabaseLabel.js"
 import { withErrorReport } from "../ErrorReport.js"
 import { renderProgress, renderSummary } from "../SyncReport.js"
@@ -30,8 +31,12 @@ const orgId = Options.text("org-id").pipe(
     "The organisation id: the UUID after /o/ in https://admin.atlassian.com/o/<orgId>/."
   )
 )
+const connectionArg = Args.text({ name: "connection" }).pipe(
+  Args.optional,
+  Args.withDescription("A connection registered with `seatsync connect`; its stored key is used.")
+)
 const apiKeyEnv = Options.text("api-key-env").pipe(
-  Options.withDefault("ATLASSIAN_API_KEY"),
+  Options.optional,
   Options.withDescription("The environment variable that holds the organisation API key.")
 )
 const name = Options.text("name").pipe(
@@ -75,15 +80,7 @@ const realTarget = (
         reason: `"${id}" is not an organisation id (expected a UUID such as 8f2c6a0e-1b3d-4c5e-9f70-112233445566)`
       })
     }
-    const apiKey = yield* Config.redacted(keyVariable).pipe(
-      Effect.mapError(
-        () =>
-          new InvalidConfig({
-            field: keyVariable,
-            reason: `set the environment variable ${keyVariable} to the organisation API key (or name another variable with --api-key-env)`
-          })
-      )
-    )
+    const apiKey = yield* keyFromEnv(keyVariable)
     const adminBaseUrl = yield* Config.string("ATLASSIAN_ADMIN_BASE_URL").pipe(
       Config.withDefault(AtlassianClientConfig.defaultAdminBaseUrl)
     )
@@ -99,38 +96,71 @@ const realTarget = (
 const printSummary = (summary: SyncSummary, asJson: boolean, databaseLabel: string) =>
   asJson ? Console.log(JSON.stringify(summary)) : Console.log(renderSummary(summary, databaseLabel))
 
-export const syncCommand = Command.make("sync", { demo, users, seed, orgId, apiKeyEnv, name, json }, (args) =>
-  Effect.gen(function* () {
-    const target: Target = args.demo
-      ? yield* Simulator.start({ seed: args.seed, users: args.users, referenceTime: startOfTodayUtc() }).pipe(
-          Effect.map((simulator) => ({
-            orgId: simulator.orgId,
-            apiKey: Redacted.make(simulator.apiKey),
-            adminBaseUrl: simulator.adminBaseUrl,
-            connectionName: Option.getOrElse(args.name, () => "demo"),
-            trigger: "demo" as const
-          }))
+export const syncCommand = Command.make(
+  "sync",
+  { connection: connectionArg, demo, users, seed, orgId, apiKeyEnv, name, json },
+  (args) =>
+    Effect.gen(function* () {
+      const label = yield* databaseLabel
+      let connection: Connections.Connection
+      let apiKey: Redacted.Redacted<string>
+      let adminBaseUrl: string
+      let trigger: "cli" | "demo" = "cli"
+      if (Option.isSome(args.connection)) {
+        // A registered connection: its stored (encrypted) key, unless --api-key-env names another.
+        const found = yield* Connections.findByName(args.connection.value)
+        if (Option.isNone(found)) {
+          return yield* new InvalidConfig({
+            field: "connection",
+            reason: `there is no connection called ${args.connection.value}; see \`seatsync connections list\``
+          })
+        }
+        connection = found.value
+        apiKey = yield* keyOfConnection(connection, args.apiKeyEnv)
+        adminBaseUrl = yield* Config.string("ATLASSIAN_ADMIN_BASE_URL").pipe(
+          Config.withDefault(AtlassianClientConfig.defaultAdminBaseUrl)
         )
-      : yield* realTarget(args.orgId, args.apiKeyEnv, args.name)
-    const label = yield* databaseLabel
-    const connection = yield* Connections.upsert({ name: target.connectionName, orgId: target.orgId })
-    const summary = yield* runSync(connection, {
-      trigger: target.trigger,
-      onProgress: args.json ? undefined : renderProgress
+      } else {
+        const target: Target = args.demo
+          ? yield* Simulator.start({
+              seed: args.seed,
+              users: args.users,
+              referenceTime: startOfTodayUtc()
+            }).pipe(
+              Effect.map((simulator) => ({
+                orgId: simulator.orgId,
+                apiKey: Redacted.make(simulator.apiKey),
+                adminBaseUrl: simulator.adminBaseUrl,
+                connectionName: Option.getOrElse(args.name, () => "demo"),
+                trigger: "demo" as const
+              }))
+            )
+          : yield* realTarget(
+              args.orgId,
+              Option.getOrElse(args.apiKeyEnv, () => "ATLASSIAN_API_KEY"),
+              args.name
+            )
+        connection = yield* Connections.upsert({ name: target.connectionName, orgId: target.orgId })
+        apiKey = target.apiKey
+        adminBaseUrl = target.adminBaseUrl
+        trigger = target.trigger
+      }
+      const summary = yield* runSync(connection, {
+        trigger,
+        onProgress: args.json ? undefined : renderProgress
+      }).pipe(Effect.provide(AtlassianClient.layer({ apiKey, adminBaseUrl })))
+      yield* printSummary(summary, args.json, label)
     }).pipe(
-      Effect.provide(AtlassianClient.layer({ apiKey: target.apiKey, adminBaseUrl: target.adminBaseUrl }))
+      Effect.scoped,
+      Effect.provide(Database.layer),
+      Effect.provide(FetchHttpClient.layer),
+      withErrorReport
     )
-    yield* printSummary(summary, args.json, label)
-  }).pipe(
-    Effect.scoped,
-    Effect.provide(Database.layer),
-    Effect.provide(FetchHttpClient.layer),
-    withErrorReport
-  )
 ).pipe(
   Command.withDescription(
     "Sync one Atlassian organisation into PostgreSQL once. Examples:\n" +
       "  seatsync sync --demo\n" +
+      "  seatsync sync acme                      (a connection registered with seatsync connect)\n" +
       "  ATLASSIAN_API_KEY=… seatsync sync --org-id 8f2c6a0e-1b3d-4c5e-9f70-112233445566"
   )
 )
