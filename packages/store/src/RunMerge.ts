@@ -36,7 +36,7 @@ export interface MergeRunOptions {
 
 export interface MergeRunResult {
   readonly entities: Readonly<Record<Entity, MergeResult>>
-  /** Seat-ledger rows written for the day (one per live product). */
+  /** Seat-ledger rows written or changed for the day (at most one per live product). */
   readonly ledgerRows: number
   /** Records the run quarantined. */
   readonly quarantined: number
@@ -114,6 +114,11 @@ export const mergeRun = (
           run_id = excluded.run_id, capacity = excluded.capacity, assigned = excluded.assigned,
           billable = excluded.billable, active_30 = excluded.active_30, active_60 = excluded.active_60,
           active_90 = excluded.active_90, never_active = excluded.never_active, reclaimable = excluded.reclaimable
+        -- An unchanged day is not rewritten (run_id names the run that last changed it).
+        WHERE (l.capacity, l.assigned, l.billable, l.active_30, l.active_60, l.active_90, l.never_active,
+               l.reclaimable)
+          IS DISTINCT FROM (excluded.capacity, excluded.assigned, excluded.billable, excluded.active_30,
+               excluded.active_60, excluded.active_90, excluded.never_active, excluded.reclaimable)
         RETURNING 1
       )
       SELECT count(*)::int AS n FROM written`
