@@ -29,7 +29,8 @@ export const encodeCursor = <Q>(state: CursorState<Q>): string => {
 export const decodeCursor = <Q>(
   token: string,
   scope: string,
-  isQuery: (value: unknown) => value is Q
+  isQuery: (value: unknown) => value is Q,
+  maxLimit = 100
 ): CursorState<Q> | undefined => {
   const dot = token.lastIndexOf(".")
   if (dot <= 0) return undefined
@@ -44,7 +45,7 @@ export const decodeCursor = <Q>(
   if (!Array.isArray(decoded) || decoded.length !== 5) return undefined
   const [version, cursorScope, query, limit, position] = decoded as ReadonlyArray<unknown>
   if (version !== 1 || cursorScope !== scope || !isQuery(query)) return undefined
-  if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > 100) return undefined
+  if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > maxLimit) return undefined
   if (typeof position !== "number" || !Number.isInteger(position) || position < 0) return undefined
   return { scope, query, limit, position }
 }

@@ -1,7 +1,7 @@
 /**
  * The error bodies the OpenAPI document declares, per operation and status: `ProxyError` from the gateway
- * (401/429 and unavailability on v1 operations), `ApplicationError` lists on v1, `NoPermsError` for v1 403s,
- * and the generic `Errors` list on every v2 operation.
+ * (401/429 and unavailability), `ApplicationError` lists on v1, `NoPermsError` for v1 403s, the generic
+ * `Errors` list on v2, a bare `ApplicationError` on workspaces, and Jira's error collection on site endpoints.
  */
 import { type ErrorFamily, errorFamily, type OperationId } from "./Operations.js"
 
@@ -49,6 +49,8 @@ const defaultDetails: Record<number, string> = {
 export interface ErrorContext {
   /** The operation the request was routed to; undefined for unknown routes. */
   readonly operationId: OperationId | undefined
+  /** The error family when no operation matched (admin paths: v1; anything else: site). */
+  readonly family?: ErrorFamily | undefined
   readonly status: number
   /** The trace id of the request; becomes the error's `id` / `requestId`. */
   readonly requestId: string
@@ -60,15 +62,7 @@ export interface ErrorContext {
 }
 
 const applicationErrors = (context: ErrorContext, code: string) => ({
-  errors: [
-    {
-      id: context.requestId,
-      status: String(context.status),
-      code,
-      title: statusTitle(context.status),
-      detail: context.detail ?? defaultDetails[context.status] ?? statusTitle(context.status)
-    }
-  ]
+  errors: [applicationError(context, code)]
 })
 
 /** `ProxyError`, e.g. `{"code":401,"message":"Unauthorized"}`. */
@@ -82,12 +76,49 @@ const proxyError = (context: ErrorContext) => ({
         : (context.detail ?? statusTitle(context.status))
 })
 
+/** The gateway answers these itself, before the service sees the request. */
+const isGatewayStatus = (status: number) =>
+  status === 401 || status === 429 || status === 502 || status === 503 || status === 504
+
+const applicationError = (context: ErrorContext, code: string) => ({
+  id: context.requestId,
+  status: String(context.status),
+  code,
+  title: statusTitle(context.status),
+  detail: context.detail ?? defaultDetails[context.status] ?? statusTitle(context.status)
+})
+
+const defaultCode = (context: ErrorContext) =>
+  context.code ?? defaultCodes[context.status] ?? `ADMIN-${context.status}-1`
+
+/** last-active-dates: 401 may be either shape (ProxyError chosen), 429 is ProxyError, the rest lists. */
+const v1DirectoryBody = (context: ErrorContext): unknown => {
+  if (isGatewayStatus(context.status)) return proxyError(context)
+  const code = context.code ?? (context.status === 404 ? "ADMIN-404-8" : defaultCode(context))
+  return applicationErrors(context, code)
+}
+
+/**
+ * queryWorkspacesV2 declares a single unwrapped `ApplicationError` for 400/403/404/500 and `ProxyError` for
+ * 401. It declares no 429; the gateway's `ProxyError` is what a rate-limited request gets.
+ */
+const workspacesBody = (context: ErrorContext): unknown =>
+  isGatewayStatus(context.status) ? proxyError(context) : applicationError(context, defaultCode(context))
+
+/** Jira's error collection (site endpoints are outside the admin document). */
+const siteBody = (context: ErrorContext): unknown => ({
+  errorMessages: [
+    context.detail ??
+      (context.status === 401
+        ? "Client must be authenticated to access this resource."
+        : (defaultDetails[context.status] ?? statusTitle(context.status)))
+  ],
+  errors: {}
+})
+
 const v1Body = (context: ErrorContext): unknown => {
   const { status } = context
-  // The gateway answers these itself, before the service sees the request.
-  if (status === 401 || status === 429 || status === 502 || status === 503 || status === 504) {
-    return proxyError(context)
-  }
+  if (isGatewayStatus(status)) return proxyError(context)
   if (status === 403) {
     return {
       timestamp: new Date(context.now).toISOString(),
@@ -110,11 +141,22 @@ const v1Body = (context: ErrorContext): unknown => {
   return applicationErrors(context, code)
 }
 
-const v2Body = (context: ErrorContext): unknown =>
-  applicationErrors(context, context.code ?? defaultCodes[context.status] ?? `ADMIN-${context.status}-1`)
+const v2Body = (context: ErrorContext): unknown => applicationErrors(context, defaultCode(context))
 
 /** The body the document declares for this operation and status. */
 export const errorBody = (context: ErrorContext): unknown => {
-  const family: ErrorFamily = context.operationId === undefined ? "v1" : errorFamily(context.operationId)
-  return family === "v1" ? v1Body(context) : v2Body(context)
+  const family: ErrorFamily =
+    context.operationId === undefined ? (context.family ?? "v1") : errorFamily(context.operationId)
+  switch (family) {
+    case "v1":
+      return v1Body(context)
+    case "v1-directory":
+      return v1DirectoryBody(context)
+    case "v2":
+      return v2Body(context)
+    case "workspaces":
+      return workspacesBody(context)
+    case "site":
+      return siteBody(context)
+  }
 }

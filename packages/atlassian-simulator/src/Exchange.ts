@@ -19,6 +19,10 @@ export interface SimulatorResponse {
   readonly headers: Readonly<Record<string, string>>
   /** The serialised body, sent as is (fault injection may make it invalid JSON on purpose). */
   readonly body: string
+  /** Wait this long before answering (latency faults). */
+  readonly delayMillis?: number
+  /** Destroy the connection instead of answering (reset faults); status, headers and body are unused. */
+  readonly reset?: boolean
 }
 
 /** What an operation handler produces, before headers, error bodies and fault injection are applied. */

@@ -1,6 +1,7 @@
 /**
  * Fault injection: which requests of which operation go wrong, and how (an error status with its
- * documented body, a schema-breaking body, truncated JSON, or the API key being revoked).
+ * documented body, a schema-breaking body, truncated JSON, a reset connection, added latency, an enforced
+ * per-operation rate limit, or the API key being revoked).
  */
 import type { OperationId } from "./Operations.js"
 
@@ -44,7 +45,39 @@ export interface RevokeKeyFault extends FaultBase {
   readonly kind: "revokeKey"
 }
 
-export type Fault = StatusFault | MalformedBodyFault | TruncatedJsonFault | RevokeKeyFault
+/** The connection is destroyed without any response (the client sees a reset / socket hang-up). */
+export interface ResetFault extends FaultBase {
+  readonly kind: "reset"
+}
+
+/**
+ * The response is delayed by `millis`, plus a deterministic jitter in [0, jitterMillis] derived from the
+ * call number. Latency faults add up and combine with any other fault.
+ */
+export interface LatencyFault extends FaultBase {
+  readonly kind: "latency"
+  readonly millis: number
+  readonly jitterMillis?: number
+}
+
+/**
+ * At most `limit` requests per `windowSeconds` for each operation it matches (a `*` fault keeps one window
+ * per operation); beyond that 429 with the documented body, `Retry-After` and `X-RateLimit-*`.
+ */
+export interface RateLimitFault extends FaultBase {
+  readonly kind: "rateLimit"
+  readonly limit: number
+  readonly windowSeconds: number
+}
+
+export type Fault =
+  | StatusFault
+  | MalformedBodyFault
+  | TruncatedJsonFault
+  | RevokeKeyFault
+  | ResetFault
+  | LatencyFault
+  | RateLimitFault
 
 /** Answer `status` on the matching calls. */
 export const status = (
@@ -90,6 +123,26 @@ export const revokeKey = (
   kind: "revokeKey",
   operation,
   calls
+})
+
+export const reset = (operation: FaultOperation, calls?: FaultCalls): ResetFault => ({
+  kind: "reset",
+  operation,
+  ...(calls === undefined ? {} : { calls })
+})
+
+export const latency = (
+  operation: FaultOperation,
+  millis: number,
+  options: { readonly jitterMillis?: number; readonly calls?: FaultCalls } = {}
+): LatencyFault => ({ kind: "latency", operation, millis, ...options })
+
+/** `limit` requests per `windowSeconds` (default 60) per matched operation, then 429. */
+export const rateLimit = (operation: FaultOperation, limit: number, windowSeconds = 60): RateLimitFault => ({
+  kind: "rateLimit",
+  operation,
+  limit,
+  windowSeconds
 })
 
 /** Whether call number `call` (1-based) is one of `calls`. */

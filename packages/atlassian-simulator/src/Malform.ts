@@ -1,6 +1,6 @@
 /**
  * Schema-breaking variants of successful bodies, for the `malformedBody` fault: still valid JSON, but a
- * field has the wrong type (e.g. a user's `accountId` is a number).
+ * field the operation's schema types has the wrong type (e.g. a user's `accountId` is a number).
  */
 import type { OperationId } from "./Operations.js"
 
@@ -17,16 +17,46 @@ const breakFirstItem = (body: unknown, field: string): unknown => {
   return { ...body, data: { unexpected: "object instead of an array" } }
 }
 
+/** Replaces a top-level field with a value of the wrong type. */
+const breakField = (body: unknown, field: string, wrong: unknown): unknown =>
+  isRecord(body) ? { ...body, [field]: wrong } : body
+
 export const malform = (operationId: OperationId, body: unknown): unknown => {
   switch (operationId) {
     case "getOrgs":
       return breakFirstItem(body, "id")
     case "getOrgById":
       return isRecord(body) && isRecord(body.data) ? { ...body, data: { ...body.data, id: 12345 } } : body
+    case "getUsers":
+      return breakFirstItem(body, "account_id")
+    case "getUserLastActiveDates":
+      return isRecord(body) && isRecord(body.data)
+        ? { ...body, data: { ...body.data, product_access: "none" } }
+        : body
     case "getDirectoriesForOrg":
       return breakFirstItem(body, "directoryId")
     case "searchDirectoryUsers":
       return breakFirstItem(body, "accountId")
+    case "getDirectoryUsersCount":
+    case "getGroupsCount":
+      return breakField(body, "count", "many")
+    case "getUserStats":
+      return breakField(body, "roles", { unexpected: "object instead of an array" })
+    case "getUserRoleAssignments":
+    case "getGroupRoleAssignments":
+      return breakFirstItem(body, "resourceId")
+    case "searchDirectoryGroups":
+      return breakFirstItem(body, "id")
+    case "getGroupsStats":
+      return breakField(body, "types", "none")
+    case "queryWorkspacesV2":
+      return breakFirstItem(body, "id")
+    case "getTenantInfo":
+      return breakField(body, "cloudId", 12345)
+    case "getApplicationRoles":
+      return Array.isArray(body) && isRecord(body[0])
+        ? [{ ...body[0], key: 12345, numberOfSeats: "many" }, ...body.slice(1)]
+        : { unexpected: "object instead of an array" }
   }
 }
 

@@ -66,6 +66,10 @@ export interface Organisation {
   readonly users: () => Iterable<SimulatedUser>
   readonly directory: (directoryId: string) => Directory | undefined
   readonly group: (groupId: string) => Group | undefined
+  /** The product instance with this resource id (ARI). */
+  readonly product: (resourceId: string) => Product | undefined
+  /** The index of the app/customer account with this account id. */
+  readonly extraAccountIndexOf: (accountId: string) => number | undefined
   /** The index of the user with this account id (builds an index on first use). */
   readonly userIndexOfAccountId: (accountId: string) => number | undefined
   /** The index of the user whose visible email is this (case-insensitive; builds an index on first use). */
@@ -78,6 +82,8 @@ export interface Organisation {
    * Members are the candidates whose `groupIds` contain the group.
    */
   readonly memberCandidates: (group: Group) => { readonly length: number; readonly at: (i: number) => number }
+  /** Users with claimStatus `managed` (a cheap pass over a few draws per user, on first use). */
+  readonly managedUserCount: () => number
   /** App and customer accounts: managed accounts that only the v1 `GET /users` lists. */
   readonly extraAccountCount: number
   readonly extraAccount: (index: number) => ExtraAccount
@@ -105,8 +111,7 @@ export const make = (options: OrganisationOptions = {}): Organisation => {
       `Organisation option referenceTime must be an ISO-8601 date-time, got ${referenceTime}`
     )
   }
-  const groupCount =
-    options.groups === undefined ? undefined : nonNegativeInteger("groups", options.groups)
+  const groupCount = options.groups === undefined ? undefined : nonNegativeInteger("groups", options.groups)
   const productCount =
     options.products === undefined ? undefined : nonNegativeInteger("products", options.products)
   if (productCount === 0) throw new RangeError("Organisation option products must be at least 1, got 0")
@@ -119,6 +124,7 @@ export const make = (options: OrganisationOptions = {}): Organisation => {
   })
   const directoriesById = new Map(layout.directories.map((directory) => [directory.directoryId, directory]))
   const groupsById = new Map(layout.groups.map((group) => [group.id, group]))
+  const productsById = new Map(layout.products.map((product) => [product.resourceId, product]))
 
   const user = (index: number): SimulatedUser => {
     if (!Number.isInteger(index) || index < 0 || index >= userCount) {
@@ -153,6 +159,7 @@ export const make = (options: OrganisationOptions = {}): Organisation => {
   }
   const extras = extraAccountCount(userCount)
   let tables: OrgTables | undefined
+  let managedUsers: number | undefined
 
   const organisation: Organisation = {
     seed,
@@ -171,6 +178,13 @@ export const make = (options: OrganisationOptions = {}): Organisation => {
     users,
     directory: (directoryId) => directoriesById.get(directoryId),
     group: (groupId) => groupsById.get(groupId),
+    product: (resourceId) => productsById.get(resourceId),
+    extraAccountIndexOf: (accountId) => {
+      for (let index = 0; index < extras; index++) {
+        if (deriveExtraAccount(layout, referenceMillis, index).accountId === accountId) return index
+      }
+      return undefined
+    },
     userIndexOfAccountId: (accountId) => {
       if (byAccountId === undefined) buildIndexes()
       return byAccountId?.get(accountId)
@@ -181,6 +195,15 @@ export const make = (options: OrganisationOptions = {}): Organisation => {
     },
     directoryIdOf: (index) => deriveCore(layout, index).directory?.directoryId,
     memberCandidates,
+    managedUserCount: () => {
+      if (managedUsers === undefined) {
+        managedUsers = 0
+        for (let index = 0; index < userCount; index++) {
+          if (deriveCore(layout, index).claimStatus === "managed") managedUsers++
+        }
+      }
+      return managedUsers
+    },
     extraAccountCount: extras,
     extraAccount: (index) => {
       if (!Number.isInteger(index) || index < 0 || index >= extras) {

@@ -4,14 +4,15 @@
  */
 import * as Http from "node:http"
 import type { Socket } from "node:net"
-import { Context, Effect, Layer, type Scope } from "effect"
+import { Console, Context, Effect, Layer, type Scope } from "effect"
 import type { SimulatorResponse } from "./Exchange.js"
 import type { Fault } from "./Fault.js"
-import { makeHandler } from "./Handler.js"
+import { type HandlerOptions, makeHandler } from "./Handler.js"
 import { adminPrefix, type OperationId } from "./Operations.js"
 import * as Organisation from "./Organisation.js"
 import type { RateLimitOptions } from "./RateLimit.js"
 import { SimulatorError } from "./SimulatorError.js"
+import type { SiteCredentials } from "./SiteHandlers.js"
 
 /** The API key the simulator accepts unless told otherwise. */
 export const defaultApiKey = "seatsync-simulator-key"
@@ -31,6 +32,10 @@ export interface SimulatorOptions extends Organisation.OrganisationOptions {
   readonly latencyMillis?: number | undefined
   /** Serve this organisation instead of building one from seed/users/…. */
   readonly organisation?: Organisation.Organisation | undefined
+  /** last-active-dates' own enforced budget; default 200 per 60 s (Atlassian's); `false` disables it. */
+  readonly lastActiveRateLimit?: HandlerOptions["lastActiveRateLimit"]
+  /** Basic-auth credentials of `GET /rest/api/3/applicationrole`; default `defaultSiteCredentials`. */
+  readonly siteCredentials?: SiteCredentials | undefined
 }
 
 export interface RunningSimulator {
@@ -162,11 +167,14 @@ export const start = (
           size > maxBodyBytes
             ? { ...response, status: 413, body: JSON.stringify({ code: 413, message: "Payload Too Large" }) }
             : response
-        if (latencyMillis === 0) return send(res, final)
+        // A reset destroys the socket without a byte of response, as a dropped connection would.
+        const deliver = () => (final.reset === true ? req.socket.destroy() : send(res, final))
+        const delay = latencyMillis + (final.delayMillis ?? 0)
+        if (delay === 0) return deliver()
         const timer = setTimeout(() => {
           delayed.delete(timer)
-          send(res, final)
-        }, latencyMillis)
+          deliver()
+        }, delay)
         delayed.add(timer)
       })
     })
@@ -186,7 +194,9 @@ export const start = (
       apiKey,
       adminBaseUrl,
       faults: options.faults,
-      rateLimit: options.rateLimit
+      rateLimit: options.rateLimit,
+      lastActiveRateLimit: options.lastActiveRateLimit,
+      siteCredentials: options.siteCredentials
     })
     handler = active
     return {
@@ -204,3 +214,21 @@ export const start = (
 /** A layer that runs a simulator for the layer's lifetime and provides it as `Simulator`. */
 export const layer = (options: SimulatorOptions = {}): Layer.Layer<Simulator, SimulatorError> =>
   Layer.scoped(Simulator, start(options))
+
+/** The one line `runStandalone` prints once listening; the key is echoed only when it is the default. */
+export const readyLine = (sim: RunningSimulator, keyGiven: boolean): string =>
+  `seatsync simulator listening on ${sim.baseUrl} (org ${sim.orgId}, key ${keyGiven ? "(given)" : sim.apiKey})`
+
+/**
+ * Serves a simulator until interrupted (Ctrl-C): starts it, prints exactly one line — `seatsync simulator
+ * listening on http://127.0.0.1:4010 (org <orgId>, key <default key or "(given)">)` — and never returns.
+ * A given `apiKey` is never echoed. This is what `seatsync simulator` wraps.
+ */
+export const runStandalone = (options: SimulatorOptions = {}): Effect.Effect<never, SimulatorError> =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const sim = yield* start(options)
+      yield* Console.log(readyLine(sim, options.apiKey !== undefined))
+      return yield* Effect.never
+    })
+  )

@@ -47,7 +47,12 @@ const productsBySite: ReadonlyArray<ReadonlyArray<ProductKey>> = [
 ]
 
 /** Sited products added, site by site, when more products are asked for than the default layout has. */
-const extraSitedKeys: ReadonlyArray<ProductKey> = ["jira-software", "confluence", "jira-servicedesk", "opsgenie"]
+const extraSitedKeys: ReadonlyArray<ProductKey> = [
+  "jira-software",
+  "confluence",
+  "jira-servicedesk",
+  "opsgenie"
+]
 /** Then standalone workspaces, round-robin, as many as needed. */
 const extraWorkspaceKeys: ReadonlyArray<ProductKey> = ["trello", "bitbucket", "statuspage"]
 
@@ -119,7 +124,9 @@ export const makeLayout = (options: LayoutOptions): Layout => {
     const d = draw(seed, "product", position)
     const sited = key !== "bitbucket" && key !== "trello" && key !== "statuspage"
     const createdAt = new Date(
-      referenceMillis - d.int("createdDays", 400, 3000) * dayMillis - d.int("createdSeconds", 0, 86_399) * 1000
+      referenceMillis -
+        d.int("createdDays", 400, 3000) * dayMillis -
+        d.int("createdSeconds", 0, 86_399) * 1000
     ).toISOString()
     const common = { key, name: productNames[key], cloudId: site.cloudId, position, sited, createdAt }
     if (sited) {

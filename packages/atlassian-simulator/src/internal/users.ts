@@ -177,7 +177,10 @@ export const deriveUser = (
   if (status === "active" && d.chance("aiAccess", 0.1)) platformRoles.push("atlassian/ai-access")
 
   const groups: Array<Group> = []
-  const roleTable = new Map<string, { resourceId: string; role: RoleId; methods: Array<RoleAssignmentMethod> }>()
+  const roleTable = new Map<
+    string,
+    { resourceId: string; role: RoleId; methods: Array<RoleAssignmentMethod> }
+  >()
   const grant = (resourceId: string, role: RoleId, method: RoleAssignmentMethod) => {
     const key = `${resourceId} ${role}`
     const entry = roleTable.get(key)
