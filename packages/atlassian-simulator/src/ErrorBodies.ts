@@ -133,7 +133,7 @@ const v1Body = (context: ErrorContext): unknown => {
     context.code ??
     (status === 400
       ? "ADMIN-400-1"
-      : status === 404 && context.operationId === "getOrgById"
+      : status === 404 && (context.operationId === "getOrgById" || context.operationId === "getUsers")
         ? "ADMIN-404-2"
         : undefined) ??
     defaultCodes[status] ??

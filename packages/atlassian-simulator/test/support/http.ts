@@ -60,6 +60,8 @@ export interface RequestOptions {
   readonly body?: unknown
   /** The bearer token; defaults to the simulator's key; `null` sends no Authorization header. */
   readonly apiKey?: string | null
+  /** Extra headers (they win over the defaults, e.g. a basic `Authorization`). */
+  readonly headers?: Readonly<Record<string, string>>
 }
 
 export const call = (
@@ -71,6 +73,7 @@ export const call = (
     const headers: Record<string, string> = { Accept: "application/json" }
     const apiKey = options.apiKey === undefined ? sim.apiKey : options.apiKey
     if (apiKey !== null) headers.Authorization = `Bearer ${apiKey}`
+    Object.assign(headers, options.headers ?? {})
     let body: string | undefined
     if (options.body !== undefined) {
       headers["Content-Type"] = "application/json"
@@ -120,3 +123,7 @@ export const walkUsers = (sim: RunningSimulator, firstBody: Record<string, unkno
     }
     throw new Error("pagination did not end")
   })
+
+/** A basic `Authorization` header value. */
+export const basicAuth = (email: string, token: string) =>
+  `Basic ${Buffer.from(`${email}:${token}`).toString("base64")}`

@@ -1,16 +1,17 @@
 /**
- * Validates bodies against the response schemas of Atlassian's OpenAPI document with Ajv (OpenAPI 3.0
- * `nullable` and the date-time format included), for the contract tests.
+ * Validates bodies against the response schemas of Atlassian's OpenAPI document (vendored in
+ * `openapi/organization-openapi.json`) with Ajv. OpenAPI 3.0 `nullable` is rewritten to `anyOf [..., null]`
+ * first, because Ajv's own `nullable` only widens a sibling `type` and ignores `$ref` siblings.
  */
-import { existsSync, readFileSync } from "node:fs"
+import { readFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
 import { Ajv, type ValidateFunction } from "ajv"
 import addFormatsModule from "ajv-formats"
 
 type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [key: string]: Json }
 type JsonObject = { readonly [key: string]: Json }
 
-/** Where the contract lives; override with SEATSYNC_OPENAPI. */
-export const openApiPath = process.env.SEATSYNC_OPENAPI ?? "/work/shared/atlassian/organization-openapi.json"
+export const openApiPath = fileURLToPath(new URL("../../openapi/organization-openapi.json", import.meta.url))
 
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === "object" && value !== null && !Array.isArray(value)
@@ -20,6 +21,19 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
   ajv: Ajv
 ) => Ajv
 
+/** `{…, nullable: true}` → `{anyOf: [{…}, {type: "null"}]}`, everywhere in the document. */
+const rewriteNullable = (node: Json): Json => {
+  if (Array.isArray(node)) return node.map(rewriteNullable)
+  if (!isObject(node)) return node
+  const rewritten: Record<string, Json> = {}
+  for (const [key, value] of Object.entries(node))
+    if (key !== "nullable") rewritten[key] = rewriteNullable(value)
+  return node.nullable === true ? { anyOf: [rewritten, { type: "null" }] } : rewritten
+}
+
+const pointerSegment = (segment: string) =>
+  encodeURIComponent(segment.replace(/~/g, "~0").replace(/\//g, "~1"))
+
 export interface OpenApiValidator {
   /** Violations of the schema declared for `method template` → `status`; undefined when it declares none. */
   readonly check: (
@@ -28,29 +42,24 @@ export interface OpenApiValidator {
     status: number,
     body: unknown
   ) => ReadonlyArray<string> | undefined
+  /** Violations of an ad-hoc schema (which may `$ref` the document as `openapi#/components/…`). */
+  readonly checkSchema: (schema: object, body: unknown) => ReadonlyArray<string>
 }
 
-export const loadOpenApi = (): OpenApiValidator | undefined => {
-  if (!existsSync(openApiPath)) return undefined
-  const doc = JSON.parse(readFileSync(openApiPath, "utf8")) as JsonObject
+export const loadOpenApi = (): OpenApiValidator => {
+  const doc = rewriteNullable(JSON.parse(readFileSync(openApiPath, "utf8")) as Json) as JsonObject
   const ajv = new Ajv({ strict: false, allErrors: true })
   addFormats(ajv)
   ajv.addFormat("int32", true)
   ajv.addFormat("int64", true)
   ajv.addSchema(doc, "openapi")
   const compiled = new Map<string, ValidateFunction>()
-
-  const resolve = (node: JsonObject): JsonObject => {
-    let current = node
-    while (typeof current.$ref === "string") {
-      let target: Json | undefined = doc
-      for (const part of current.$ref.replace(/^#\//, "").split("/"))
-        target = isObject(target) ? target[part] : undefined
-      if (!isObject(target)) throw new Error(`unresolvable $ref ${current.$ref}`)
-      current = target
-    }
-    return current
-  }
+  const errorsOf = (validate: ValidateFunction, body: unknown) =>
+    validate(body)
+      ? []
+      : (validate.errors ?? []).map(
+          (error) => `${error.instancePath || "/"} ${error.message ?? "is invalid"}`
+        )
 
   return {
     check: (method, template, status, body) => {
@@ -60,22 +69,19 @@ export const loadOpenApi = (): OpenApiValidator | undefined => {
       const responses = isObject(operation) ? operation.responses : undefined
       const declared = isObject(responses) ? responses[String(status)] : undefined
       if (!isObject(declared)) return undefined
-      const content = resolve(declared).content
-      const media = isObject(content) ? content["application/json"] : undefined
-      const schema = isObject(media) ? media.schema : undefined
-      if (!isObject(schema) || typeof schema.$ref !== "string")
-        throw new Error(`no $ref schema for ${template} ${status}`)
-      const ref = `openapi${schema.$ref}`
-      let validate = compiled.get(ref)
+      // Point at the schema inside the document, so its own $refs resolve against it.
+      const base =
+        typeof declared.$ref === "string"
+          ? declared.$ref
+          : `#/paths/${pointerSegment(template)}/${method.toLowerCase()}/responses/${status}`
+      const pointer = `openapi${base}/content/${pointerSegment("application/json")}/schema`
+      let validate = compiled.get(pointer)
       if (validate === undefined) {
-        validate = ajv.compile({ $ref: ref })
-        compiled.set(ref, validate)
+        validate = ajv.compile({ $ref: pointer })
+        compiled.set(pointer, validate)
       }
-      return validate(body)
-        ? []
-        : (validate.errors ?? []).map(
-            (error) => `${error.instancePath || "/"} ${error.message ?? "is invalid"}`
-          )
-    }
+      return errorsOf(validate, body)
+    },
+    checkSchema: (schema, body) => errorsOf(ajv.compile(schema), body)
   }
 }
