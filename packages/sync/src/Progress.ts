@@ -1,25 +1,27 @@
 /** What a running sync reports as it goes, for the CLI and the worker to render. */
-import type { RunId } from "@seatsync/store"
+import type { Entities, RunId } from "@seatsync/store"
 import { Data, type Effect } from "effect"
 
-export type SyncEntity = "users"
+/** The stored entities a run fills: `org_user`, `org_group`, `group_membership`, `product`, … */
+export type SyncEntity = Entities.Entity
 
 export type ProgressEvent = Data.TaggedEnum<{
   /** The run ledger row exists; `runId` identifies the run from here on. */
   RunStarted: { readonly runId: RunId; readonly connectionName: string; readonly orgId: string }
   /** The organisation answered the preflight call. */
   OrgVerified: { readonly orgName: string | undefined }
-  /** One more page of an entity was fetched and staged. */
+  /** One more page of a source was fetched, normalised and buffered for staging. */
   PageStaged: {
-    readonly entity: SyncEntity
+    /** The API listing the page came from: `users`, `groups`, `products`, `roles`, … */
+    readonly source: string
     readonly pages: number
     readonly records: number
     readonly rejected: number
     readonly retries: number
     readonly rateLimited: number
   }
-  /** Staging finished and the merge into the live tables is about to start. */
-  Merging: { readonly entity: SyncEntity }
+  /** Extraction finished and the merge into the live tables is about to start. */
+  Merging: { readonly staged: Readonly<Partial<Record<SyncEntity, number>>> }
 }>
 
 export const ProgressEvent = Data.taggedEnum<ProgressEvent>()

@@ -1,16 +1,30 @@
 /**
- * `runSync`: one run of the pipeline for one connection — preflight, extract users as a stream of pages,
- * normalise, stage in batches, then merge atomically — with the run recorded in the ledger whatever
- * happens (succeeded, failed with its typed error, or interrupted).
+ * `runSync`: one run of the pipeline for one connection, under the connection's lock — preflight, extract
+ * every entity as streams of pages (concurrently where the API allows, sharing the client's rate budget),
+ * normalise, stage in batches, then merge everything atomically with history and today's seat ledger. The
+ * run is recorded in the ledger whatever happens (succeeded, failed with its typed error, or interrupted).
  */
-
 import type { SqlClient, SqlError } from "@effect/sql"
 import { AtlassianClient, type AtlassianError, type RequestStats } from "@seatsync/atlassian-client"
-import { type OrgUser, orgUserFromDirectoryUser, type Rejected } from "@seatsync/normalise"
-import { type ConnectionId, OrgUsers, type SyncRunNotRunning, SyncRuns } from "@seatsync/store"
-import type { ParseResult } from "effect"
-import { Cause, Chunk, Clock, Effect, Either, Exit, Option, Ref, Stream } from "effect"
-import { ProgressEvent, type ProgressSink } from "./Progress.js"
+import {
+  type ConnectionId,
+  type DeletionGuardTripped,
+  Entities,
+  type LockHeld,
+  Locks,
+  RunMerge,
+  Staging,
+  type SyncRunNotRunning,
+  SyncRuns
+} from "@seatsync/store"
+import { Cause, Clock, Effect, Exit, Option, type ParseResult } from "effect"
+import type { ExtractContext } from "./ExtractContext.js"
+import { extractGroups, type GroupGrants } from "./ExtractGroups.js"
+import { extractProductRoles } from "./ExtractProductRoles.js"
+import { extractProducts } from "./ExtractProducts.js"
+import { extractUsers, type MembershipIndex } from "./ExtractUsers.js"
+import { ProgressEvent, type ProgressSink, type SyncEntity } from "./Progress.js"
+import { makeStagingBuffer } from "./StagingBuffer.js"
 import type { EntityCounts, SyncSummary } from "./SyncSummary.js"
 
 /** The connection a run syncs: its database id and the Atlassian organisation. */
@@ -20,17 +34,32 @@ export interface SyncConnection {
   readonly orgId: string
 }
 
+/** What a run can be limited to (`seatsync sync --only …`). Products are always read: the rest refers to them. */
+export const SyncScope = ["users", "groups", "products", "roles", "activity"] as const
+export type SyncScope = (typeof SyncScope)[number]
+
 export interface RunSyncOptions {
   /** Who started the run, recorded in the ledger. */
   readonly trigger: "cli" | "worker" | "demo"
   /** Receives progress events; defaults to ignoring them. */
   readonly onProgress?: ProgressSink | undefined
-  /** Users per staging statement. Bounded so memory stays flat whatever the organisation's size. */
+  /** Records per staging statement. Bounded so memory stays flat whatever the organisation's size. */
   readonly batchSize?: number | undefined
+  /** Limit the run to some entities; others keep their stored rows untouched. Default: everything. */
+  readonly only?: ReadonlyArray<SyncScope> | undefined
+  /** Soft-delete even when more than the deletion guard's share (default 20 %) of an entity disappeared. */
+  readonly force?: boolean | undefined
+  /** Concurrent API listings (groups' grants, product × role listings). Default 4. */
+  readonly concurrency?: number | undefined
 }
 
-/** Everything a run can fail with: the API's tagged errors or the database's. */
-export type SyncError = AtlassianError | SqlError.SqlError | ParseResult.ParseError | SyncRunNotRunning
+export type SyncError =
+  | AtlassianError
+  | SqlError.SqlError
+  | ParseResult.ParseError
+  | SyncRunNotRunning
+  | DeletionGuardTripped
+  | LockHeld
 
 const noProgress: ProgressSink = () => Effect.void
 
@@ -47,138 +76,132 @@ const errorForLedger = (cause: Cause.Cause<unknown>): Record<string, unknown> =>
         : { _tag: "Unknown", message: String(error) }
   })
 
-/** The ledger keeps flat counters per entity, e.g. `org_user.inserted`. */
-const ledgerStats = (stats: RequestStats, users: EntityCounts): SyncRuns.RunStats => ({
-  entityCounts: Object.fromEntries(Object.entries(users).map(([key, value]) => [`org_user.${key}`, value])),
+const ledgerStats = (
+  stats: RequestStats,
+  staged: Readonly<Partial<Record<SyncEntity, number>>>
+): SyncRuns.RunStats => ({
+  entityCounts: Object.fromEntries(
+    Object.entries(staged).map(([entity, count]) => [`${entity}.staged`, count ?? 0])
+  ),
   apiCalls: stats.apiCalls,
   retries: stats.retries,
   rateLimited: stats.rateLimited,
   sleptMs: stats.sleptMillis
 })
 
+/** Which entities a run enumerates completely (and may therefore soft-delete from). */
+const completeEntities = (scope: ReadonlySet<SyncScope>): Partial<Record<SyncEntity, boolean>> => ({
+  product: true,
+  org_user: scope.has("users"),
+  group_membership: scope.has("users"),
+  org_group: scope.has("groups"),
+  product_role: scope.has("roles"),
+  product_activity: scope.has("users") && scope.has("activity")
+})
+
 /**
- * Syncs the users of one connection. Live rows change only in the final merge transaction, so a run that
- * fails or is interrupted at any earlier point leaves the live tables exactly as they were.
+ * Syncs one connection. Live rows change only in the final merge transaction, so a run that fails or is
+ * interrupted at any earlier point leaves them exactly as they were; its staged rows are discarded.
+ * Fails with `LockHeld` at once when another run of the same connection is in progress.
  */
 export const runSync = (
   connection: SyncConnection,
   options: RunSyncOptions
 ): Effect.Effect<SyncSummary, SyncError, AtlassianClient.AtlassianClient | SqlClient.SqlClient> =>
-  Effect.gen(function* () {
-    const client = yield* AtlassianClient.AtlassianClient
-    const progress = options.onProgress ?? noProgress
-    const batchSize = Math.max(1, options.batchSize ?? 1000)
-    const startedAt = new Date(yield* Clock.currentTimeMillis)
-    const runId = yield* SyncRuns.start(connection.id, options.trigger)
-    yield* progress(
-      ProgressEvent.RunStarted({ runId, connectionName: connection.name, orgId: connection.orgId })
-    )
-
-    const counts = yield* Ref.make<EntityCounts>({
-      seen: 0,
-      inserted: 0,
-      updated: 0,
-      restored: 0,
-      deleted: 0,
-      unchanged: 0,
-      rejected: 0
-    })
-
-    const pipeline = Effect.gen(function* () {
-      const org = yield* client.org(connection.orgId)
-      yield* progress(ProgressEvent.OrgVerified({ orgName: org.attributes.name }))
-
-      // Pages arrive as chunks of the users stream; users are buffered up to `batchSize` and staged in
-      // one statement, so memory stays bounded and no row costs a round trip of its own.
-      const buffer: Array<OrgUser> = []
-      const flush = Effect.suspend(() =>
-        buffer.length === 0
-          ? Effect.void
-          : OrgUsers.stage(runId, connection.id, buffer.splice(0, buffer.length))
+  Locks.withConnectionLock(
+    connection.id,
+    Effect.gen(function* () {
+      const client = yield* AtlassianClient.AtlassianClient
+      const progress = options.onProgress ?? noProgress
+      const concurrency = Math.max(1, options.concurrency ?? 4)
+      const scope = new Set<SyncScope>(options.only ?? SyncScope)
+      // Holding the lock proves that runs still marked running belong to processes that died.
+      yield* SyncRuns.markAbandoned(connection.id)
+      const startedAt = new Date(yield* Clock.currentTimeMillis)
+      const runId = yield* SyncRuns.start(connection.id, options.trigger)
+      yield* progress(
+        ProgressEvent.RunStarted({ runId, connectionName: connection.name, orgId: connection.orgId })
       )
-      let pages = 0
-      yield* Stream.runForEach(
-        // A small buffer lets the next pages download while the current batch is being staged.
-        Stream.chunks(client.users(connection.orgId, { expand: ["platformRoles"] })).pipe(
-          Stream.buffer({ capacity: 4 })
-        ),
-        (page) =>
-          Effect.gen(function* () {
-            pages += 1
-            const rejected: Array<Rejected> = []
-            for (const dto of Chunk.toReadonlyArray(page)) {
-              Either.match(orgUserFromDirectoryUser(dto), {
-                onLeft: (reason) => rejected.push(reason),
-                onRight: (user) => buffer.push(user)
-              })
-            }
-            for (const reason of rejected) {
-              yield* Effect.logWarning("Rejected a user that could not be normalised").pipe(
-                Effect.annotateLogs({ accountId: reason.sourceKey ?? "(none)", reason: reason.reason })
+      const buffer = makeStagingBuffer(runId, connection.id, Math.max(1, options.batchSize ?? 5000))
+      const context: ExtractContext = {
+        client,
+        orgId: connection.orgId,
+        buffer,
+        progress,
+        observedAt: startedAt
+      }
+
+      const pipeline = Effect.gen(function* () {
+        const org = yield* client.org(connection.orgId)
+        yield* progress(ProgressEvent.OrgVerified({ orgName: org.attributes.name }))
+        const { products, index } = yield* extractProducts(context)
+        const emptyMemberships: MembershipIndex = new Map()
+        const emptyGrants: GroupGrants = new Map()
+        // Users and groups are independent listings: read them side by side on the shared rate budget.
+        const [memberships, grants] = yield* Effect.all(
+          [
+            scope.has("users") ? extractUsers(context, index) : Effect.succeed(emptyMemberships),
+            scope.has("groups") || scope.has("roles")
+              ? extractGroups(context, index, concurrency)
+              : Effect.succeed(emptyGrants)
+          ],
+          { concurrency: 2 }
+        )
+        if (scope.has("roles"))
+          yield* extractProductRoles(context, products, memberships, grants, concurrency)
+        yield* buffer.flush
+        yield* progress(ProgressEvent.Merging({ staged: buffer.staged() }))
+
+        const stats = yield* client.stats
+        const merged = yield* RunMerge.mergeRun(runId, connection.id, {
+          complete: completeEntities(scope),
+          force: options.force === true,
+          today: startedAt,
+          stats: ledgerStats(stats, buffer.staged())
+        })
+        const staged = buffer.staged()
+        const entities = Object.fromEntries(
+          Entities.entities.map((entity) => [
+            entity,
+            { ...merged.entities[entity], staged: staged[entity] ?? 0 }
+          ])
+        ) as Record<SyncEntity, EntityCounts>
+        return {
+          runId,
+          connectionId: connection.id,
+          orgId: connection.orgId,
+          orgName: org.attributes.name,
+          startedAt,
+          finishedAt: new Date(yield* Clock.currentTimeMillis),
+          entities,
+          quarantined: merged.quarantined,
+          ledgerRows: merged.ledgerRows,
+          api: stats
+        } satisfies SyncSummary
+      })
+
+      return yield* pipeline.pipe(
+        Effect.onExit((exit) => {
+          if (Exit.isSuccess(exit)) return Effect.void
+          return Effect.gen(function* () {
+            const stats = ledgerStats(yield* client.stats, buffer.staged())
+            const record = Effect.zipRight(
+              // The live tables were never touched; the run's staged rows are of no further use.
+              Staging.discardRun(runId),
+              Cause.isInterruptedOnly(exit.cause)
+                ? SyncRuns.interrupt(runId, stats)
+                : SyncRuns.fail(runId, errorForLedger(exit.cause), stats)
+            )
+            // The ledger write must not hide the run's own error; log if the database is gone too.
+            yield* record.pipe(
+              Effect.catchAllCause((cause) =>
+                Effect.logError("Could not record the end of the run in sync_run", Cause.pretty(cause))
               )
-            }
-            if (buffer.length >= batchSize) yield* flush
-            const now = yield* Ref.updateAndGet(counts, (c) => ({
-              ...c,
-              seen: c.seen + page.length,
-              rejected: c.rejected + rejected.length
-            }))
-            const stats = yield* client.stats
-            yield* progress(
-              ProgressEvent.PageStaged({
-                entity: "users",
-                pages,
-                records: now.seen,
-                rejected: now.rejected,
-                retries: stats.retries,
-                rateLimited: stats.rateLimited
-              })
             )
           })
+        }),
+        Effect.annotateLogs({ runId, connection: connection.name }),
+        Effect.withSpan("runSync", { attributes: { runId, connection: connection.name } })
       )
-      yield* flush
-
-      yield* progress(ProgressEvent.Merging({ entity: "users" }))
-      // A stream that ended without error enumerated every user, so absent users may be soft-deleted.
-      const merged = yield* OrgUsers.merge(runId, connection.id, { complete: true })
-      const users = yield* Ref.updateAndGet(counts, (c) => ({ ...c, ...merged }))
-      const stats = yield* client.stats
-      yield* SyncRuns.succeed(runId, ledgerStats(stats, users))
-      const finishedAt = new Date(yield* Clock.currentTimeMillis)
-      return {
-        runId,
-        connectionId: connection.id,
-        orgId: connection.orgId,
-        orgName: org.attributes.name,
-        startedAt,
-        finishedAt,
-        users,
-        api: stats
-      } satisfies SyncSummary
     })
-
-    return yield* pipeline.pipe(
-      Effect.onExit((exit) => {
-        if (Exit.isSuccess(exit)) return Effect.void
-        return Effect.gen(function* () {
-          const stats = yield* client.stats
-          const users = yield* Ref.get(counts)
-          const record = Effect.zipRight(
-            // The live tables were never touched; the run's staged rows are of no further use.
-            OrgUsers.discardStage(runId),
-            Cause.isInterruptedOnly(exit.cause)
-              ? SyncRuns.interrupt(runId, ledgerStats(stats, users))
-              : SyncRuns.fail(runId, errorForLedger(exit.cause), ledgerStats(stats, users))
-          )
-          // The ledger write must not hide the run's own error; log if the database is gone too.
-          yield* record.pipe(
-            Effect.catchAllCause((cause) =>
-              Effect.logError("Could not record the end of the run in sync_run", Cause.pretty(cause))
-            )
-          )
-        })
-      }),
-      Effect.annotateLogs({ runId, connection: connection.name }),
-      Effect.withSpan("runSync", { attributes: { runId, connection: connection.name } })
-    )
-  })
+  )

@@ -1,19 +1,12 @@
 /** The outcome of one sync run, as the CLI prints it and the run ledger stores it. */
 import type { RequestStats } from "@seatsync/atlassian-client"
-import type { ConnectionId, RunId } from "@seatsync/store"
+import type { ConnectionId, RunId, RunMerge } from "@seatsync/store"
+import type { SyncEntity } from "./Progress.js"
 
-export interface EntityCounts {
-  /** Records fetched from Atlassian. */
-  readonly seen: number
-  readonly inserted: number
-  readonly updated: number
-  /** Came back after having been soft-deleted. */
-  readonly restored: number
-  /** Soft-deleted because they were absent from a complete enumeration. */
-  readonly deleted: number
-  readonly unchanged: number
-  /** Records that could not be normalised (kept with the reason, never silently dropped). */
-  readonly rejected: number
+/** What happened to one entity: its merge counts plus what was fetched and what was rejected. */
+export interface EntityCounts extends RunMerge.MergeResult {
+  /** Records staged for the merge. */
+  readonly staged: number
 }
 
 export interface SyncSummary {
@@ -23,6 +16,10 @@ export interface SyncSummary {
   readonly orgName: string | undefined
   readonly startedAt: Date
   readonly finishedAt: Date
-  readonly users: EntityCounts
+  readonly entities: Readonly<Record<SyncEntity, EntityCounts>>
+  /** Records that could not be normalised, kept in `seatsync.quarantine` with the reason. */
+  readonly quarantined: number
+  /** Seat-ledger rows written for the day. */
+  readonly ledgerRows: number
   readonly api: RequestStats
 }

@@ -34,22 +34,24 @@ describe("runSync", () => {
           trigger: "cli",
           onProgress: (event) => Effect.sync(() => void events.push(event))
         }).pipe(Effect.provide(clientFor(simulator)))
-        expect(summary.users).toMatchObject({ seen: 250, inserted: 250, updated: 0, deleted: 0, rejected: 0 })
-        expect(summary.api.apiCalls).toBe(4) // org + 3 pages
+        expect(summary.entities.org_user).toMatchObject({
+          staged: 250,
+          inserted: 250,
+          updated: 0,
+          deleted: 0
+        })
+        expect(summary.quarantined).toBe(0)
         const live = yield* OrgUsers.listLive(connection.id)
         expect(live).toHaveLength(250)
         const run = Option.getOrThrow(yield* SyncRuns.findById(summary.runId))
         expect(run.status).toBe("succeeded")
         expect(run.entityCounts["org_user.inserted"]).toBe(250)
-        expect(run.apiCalls).toBe(4)
-        expect(events.map((event) => event._tag)).toEqual([
-          "RunStarted",
-          "OrgVerified",
-          "PageStaged",
-          "PageStaged",
-          "PageStaged",
-          "Merging"
-        ])
+        expect(run.apiCalls).toBe(summary.api.apiCalls)
+        const tags = events.map((event) => event._tag)
+        expect(tags.slice(0, 2)).toEqual(["RunStarted", "OrgVerified"])
+        expect(tags.at(-1)).toBe("Merging")
+        const userPages = events.filter((event) => event._tag === "PageStaged" && event.source === "users")
+        expect(userPages).toHaveLength(3)
       })
     )
 
@@ -61,7 +63,16 @@ describe("runSync", () => {
         const second = yield* runSync(connection, { trigger: "cli" }).pipe(
           Effect.provide(clientFor(simulator))
         )
-        expect(second.users).toMatchObject({ seen: 120, inserted: 0, updated: 0, deleted: 0, unchanged: 120 })
+        expect(second.entities.org_user).toMatchObject({
+          staged: 120,
+          inserted: 0,
+          updated: 0,
+          deleted: 0,
+          unchanged: 120
+        })
+        for (const counts of Object.values(second.entities)) {
+          expect(counts).toMatchObject({ inserted: 0, updated: 0, deleted: 0, restored: 0 })
+        }
         expect(yield* OrgUsers.listStored(connection.id)).toEqual(before)
         const runs = yield* SyncRuns.listRecent(connection.id)
         expect(runs.map((run) => run.status)).toEqual(["succeeded", "succeeded"])
@@ -77,7 +88,7 @@ describe("runSync", () => {
         const summary = yield* runSync(connection, { trigger: "cli" }).pipe(
           Effect.provide(clientFor(smaller))
         )
-        expect(summary.users).toMatchObject({ seen: 59, deleted: 1, inserted: 0, updated: 0 })
+        expect(summary.entities.org_user).toMatchObject({ staged: 59, deleted: 1, inserted: 0, updated: 0 })
         const stored = yield* OrgUsers.listStored(connection.id)
         expect(stored.filter((user) => user.deletedAt !== null)).toHaveLength(1)
         expect(yield* OrgUsers.listLive(connection.id)).toHaveLength(59)

@@ -1,0 +1,50 @@
+/**
+ * Groups and what they grant: every group (staged), then each group's role assignments, resolved to products,
+ * as an index `product|role → groups` used to tell roles granted through a group from direct ones.
+ */
+import { orgGroupFromDirectoryGroup, type ProductIndex } from "@seatsync/normalise"
+import { Chunk, Effect, Stream } from "effect"
+import { type ExtractContext, pageReporter, partition } from "./ExtractContext.js"
+
+export type GroupGrants = ReadonlyMap<string, ReadonlySet<string>>
+
+export const grantKey = (productId: string, roleId: string) => `${productId}|${roleId}`
+
+export const extractGroups = (context: ExtractContext, products: ProductIndex, concurrency: number) =>
+  Effect.gen(function* () {
+    const report = pageReporter(context, "groups")
+    const groupIds: Array<string> = []
+    yield* Stream.runForEach(Stream.chunks(context.client.groups(context.orgId)), (page) =>
+      Effect.gen(function* () {
+        const { records, rejected } = partition(Chunk.toReadonlyArray(page).map(orgGroupFromDirectoryGroup))
+        for (const group of records) groupIds.push(group.groupId)
+        yield* context.buffer.add("org_group", records)
+        yield* report(records.length, rejected)
+      })
+    )
+    const grants = new Map<string, Set<string>>()
+    const grantReport = pageReporter(context, "group grants")
+    yield* Effect.forEach(
+      groupIds,
+      (groupId) =>
+        Effect.gen(function* () {
+          const assignments = yield* Stream.runCollect(
+            context.client.groupRoleAssignments(context.orgId, groupId)
+          )
+          for (const assignment of assignments) {
+            const productId =
+              assignment.resourceId === undefined
+                ? undefined
+                : products.resolve(assignment.resourceId, assignment.resourceOwner)
+            if (productId === undefined) continue
+            for (const role of assignment.roles ?? []) {
+              const key = grantKey(productId, role)
+              grants.set(key, (grants.get(key) ?? new Set<string>()).add(groupId))
+            }
+          }
+          yield* grantReport(1, [])
+        }),
+      { concurrency, discard: true }
+    )
+    return grants as GroupGrants
+  })

@@ -1,0 +1,96 @@
+/**
+ * Per-entity buffers between extraction and staging: records accumulate up to a batch size and are staged in
+ * one statement, so memory stays bounded and no record costs a round trip; rejected records go to the
+ * quarantine the same way.
+ */
+import type { SqlClient, SqlError } from "@effect/sql"
+import type { Rejected } from "@seatsync/normalise"
+import { type ConnectionId, Entities, Quarantine, type RunId, Staging } from "@seatsync/store"
+import { Effect } from "effect"
+
+export interface StagingBuffer {
+  /** Buffers records of `entity`, staging a batch whenever the buffer is full. */
+  readonly add: <E extends Entities.Entity>(
+    entity: E,
+    records: ReadonlyArray<Entities.EntityRecord[E]>
+  ) => Effect.Effect<void, SqlError.SqlError, SqlClient.SqlClient>
+  /** Buffers rejected records for the quarantine. */
+  readonly reject: (
+    rejected: ReadonlyArray<Rejected>
+  ) => Effect.Effect<void, SqlError.SqlError, SqlClient.SqlClient>
+  /** Stages and quarantines whatever is left. */
+  readonly flush: Effect.Effect<void, SqlError.SqlError, SqlClient.SqlClient>
+  /** Records staged so far, per entity. */
+  readonly staged: () => Readonly<Partial<Record<Entities.Entity, number>>>
+  readonly rejectedCount: () => number
+}
+
+export const makeStagingBuffer = (
+  runId: RunId,
+  connectionId: ConnectionId,
+  batchSize: number
+): StagingBuffer => {
+  const buffers: { [E in Entities.Entity]?: Array<Entities.EntityRecord[E]> } = {}
+  const staged: Partial<Record<Entities.Entity, number>> = {}
+  let rejectedBuffer: Array<Rejected> = []
+  let rejectedTotal = 0
+  // Stages are serialised: concurrent extractors share one buffer per entity.
+  const lock = Effect.unsafeMakeSemaphore(1)
+
+  const stageEntity = <E extends Entities.Entity>(
+    entity: E,
+    records: ReadonlyArray<Entities.EntityRecord[E]>
+  ) =>
+    records.length === 0
+      ? Effect.void
+      : Effect.map(Staging.stage(entity, runId, connectionId, records), (count) => {
+          staged[entity] = (staged[entity] ?? 0) + count
+        })
+
+  const takeBatch = <E extends Entities.Entity>(
+    entity: E,
+    all: boolean
+  ): ReadonlyArray<Entities.EntityRecord[E]> => {
+    const buffer: Array<Entities.EntityRecord[E]> = buffers[entity] ?? []
+    if (buffer.length === 0 || (!all && buffer.length < batchSize)) return []
+    buffers[entity] = [] as (typeof buffers)[E]
+    return buffer
+  }
+
+  const add = <E extends Entities.Entity>(entity: E, records: ReadonlyArray<Entities.EntityRecord[E]>) =>
+    Effect.suspend(() => {
+      const buffer: Array<Entities.EntityRecord[E]> = buffers[entity] ?? []
+      for (const record of records) buffer.push(record)
+      buffers[entity] = buffer as (typeof buffers)[E]
+      const batch = takeBatch(entity, false)
+      return batch.length === 0 ? Effect.void : lock.withPermits(1)(stageEntity(entity, batch))
+    })
+
+  const reject = (rejected: ReadonlyArray<Rejected>) =>
+    Effect.suspend(() => {
+      rejectedBuffer.push(...rejected)
+      rejectedTotal += rejected.length
+      if (rejectedBuffer.length < batchSize) return Effect.void
+      const batch = rejectedBuffer
+      rejectedBuffer = []
+      return lock.withPermits(1)(Quarantine.record(runId, connectionId, batch))
+    })
+
+  const flush = lock.withPermits(1)(
+    Effect.suspend(() =>
+      Effect.forEach(Entities.entities, (entity) => stageEntity(entity, takeBatch(entity, true)), {
+        discard: true
+      }).pipe(
+        Effect.zipRight(
+          Effect.suspend(() => {
+            const batch = rejectedBuffer
+            rejectedBuffer = []
+            return Quarantine.record(runId, connectionId, batch)
+          })
+        )
+      )
+    )
+  )
+
+  return { add, reject, flush, staged: () => ({ ...staged }), rejectedCount: () => rejectedTotal }
+}
