@@ -1,5 +1,5 @@
 /** Renders a sync's progress as log lines and its summary as a short text block. */
-import type { ProgressEvent, SyncSummary } from "@seatsync/sync"
+import type { ProgressEvent, SyncEntity, SyncSummary } from "@seatsync/sync"
 import { Effect } from "effect"
 
 const line = (text: string) => Effect.sync(() => process.stdout.write(`${text}\n`))
@@ -20,23 +20,45 @@ export const renderProgress = (event: ProgressEvent): Effect.Effect<void> => {
         event.rateLimited > 0 ? `${event.rateLimited} rate-limited` : ""
       ].filter((part) => part !== "")
       return line(
-        `  ${event.entity}: page ${event.pages}, ${event.records} records${extras.length > 0 ? ` (${extras.join(", ")})` : ""}`
+        `  ${event.source}: page ${event.pages}, ${event.records} records${extras.length > 0 ? ` (${extras.join(", ")})` : ""}`
       )
     }
     case "Merging":
-      return line(`→ merging ${event.entity} into the live tables`)
+      return line(
+        `→ merging ${Object.values(event.staged).reduce((sum, n) => sum + (n ?? 0), 0)} staged records into the live tables`
+      )
   }
 }
 
-/** The closing summary: what changed, what it cost, where the data is. */
+const entityLabels: Readonly<Record<SyncEntity, string>> = {
+  product: "products",
+  org_user: "users",
+  org_group: "groups",
+  group_membership: "memberships",
+  product_role: "product roles",
+  product_activity: "activity"
+}
+
+/** The closing summary: what changed per entity, what it cost, where the data is. */
 export const renderSummary = (summary: SyncSummary, databaseLabel: string): string => {
-  const u = summary.users
   const seconds = ((summary.finishedAt.getTime() - summary.startedAt.getTime()) / 1000).toFixed(1)
-  const live = u.inserted + u.updated + u.restored + u.unchanged
+  const header = ["", "fetched", "new", "changed", "restored", "unchanged", "removed"]
+  const rows = (Object.keys(entityLabels) as ReadonlyArray<SyncEntity>).map((entity) => {
+    const c = summary.entities[entity]
+    return [entityLabels[entity], c.staged, c.inserted, c.updated, c.restored, c.unchanged, c.deleted].map(
+      String
+    )
+  })
+  const widths = header.map((_, column) =>
+    Math.max(...[header, ...rows].map((row) => row[column]?.length ?? 0))
+  )
+  const format = (row: ReadonlyArray<string>) =>
+    `  ${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join("  ")}`
   return [
     `✓ run #${summary.runId} succeeded in ${seconds} s — ${summary.orgName ?? summary.orgId} → ${databaseLabel}`,
-    `  users       ${u.seen} fetched · ${u.inserted} new · ${u.updated} changed · ${u.restored} restored · ${u.unchanged} unchanged · ${u.deleted} removed · ${u.rejected} rejected`,
-    `  live users  ${live}`,
+    format(header),
+    ...rows.map(format),
+    `  quarantined ${summary.quarantined} · seat-ledger rows ${summary.ledgerRows}`,
     `  API         ${summary.api.apiCalls} calls · ${summary.api.retries} retries · ${summary.api.rateLimited} rate-limited · ${(summary.api.sleptMillis / 1000).toFixed(1)} s waited`
   ].join("\n")
 }

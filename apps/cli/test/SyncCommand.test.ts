@@ -14,13 +14,16 @@ describe("seatsync sync", () => {
         const first = yield* runCli(["sync", "--demo", "--users", "150"], env)
         expect(first.stderr).toBe("")
         expect(first.code).toBe(0)
-        expect(first.stdout).toContain("150 fetched · 150 new · 0 changed · 0 restored")
+        expect(first.stdout).toMatch(/ users\s+150\s+150\s+0\s+0\s+0\s+0\n/)
         expect(first.stdout).toContain(`embedded PostgreSQL in ${dataDir}`)
         const second = yield* runCli(["sync", "--demo", "--users", "150", "--json"], env)
         expect(second.code).toBe(0)
-        const summary = JSON.parse(second.stdout) as { users: Record<string, number>; runId: number }
-        expect(summary.users).toMatchObject({
-          seen: 150,
+        const summary = JSON.parse(second.stdout) as {
+          entities: Record<string, Record<string, number>>
+          runId: number
+        }
+        expect(summary.entities.org_user).toMatchObject({
+          staged: 150,
           inserted: 0,
           updated: 0,
           deleted: 0,
@@ -92,7 +95,7 @@ describe("seatsync sync", () => {
           ATLASSIAN_API_KEY: "right-key"
         })
         expect(good.code).toBe(0)
-        expect(good.stdout).toContain("20 fetched · 20 new")
+        expect(good.stdout).toMatch(/ users\s+20\s+20\s/)
       }),
     120_000
   )

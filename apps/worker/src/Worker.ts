@@ -20,10 +20,11 @@ export const syncOnce = Effect.gen(function* () {
         Effect.annotateLogs({
           runId: summary.runId,
           connection: config.connectionName,
-          users: summary.users.seen,
-          inserted: summary.users.inserted,
-          updated: summary.users.updated,
-          deleted: summary.users.deleted,
+          users: summary.entities.org_user.staged,
+          inserted: summary.entities.org_user.inserted,
+          updated: summary.entities.org_user.updated,
+          deleted: summary.entities.org_user.deleted,
+          quarantined: summary.quarantined,
           apiCalls: summary.api.apiCalls
         })
       )
