@@ -120,6 +120,18 @@ export const makeCandidates = (organisation: Organisation) => {
         const index = organisation.userIndexOfEmail(email)
         return index === undefined ? [] : [index]
       })
+    } else if (query.groupIds !== undefined) {
+      // Team and admin groups list their possible members cheaply; product groups are dense, so scan.
+      const groups = query.groupIds.flatMap((id) => {
+        const group = organisation.group(id)
+        return group === undefined ? [] : [group]
+      })
+      if (groups.every((group) => group.kind !== "product")) {
+        pinned = groups.flatMap((group) => {
+          const members = organisation.memberCandidates(group)
+          return Array.from({ length: members.length }, (_, i) => members.at(i))
+        })
+      }
     }
     if (pinned !== undefined) {
       const unique = [...new Set(pinned)]
