@@ -2,6 +2,7 @@
  * @seatsync/sync — the seatsync pipeline: extract from the Atlassian Admin API, normalise, stage and merge
  * into PostgreSQL, with a run ledger and progress events.
  */
+export * from "./BackfillLastActive.js"
 export * from "./Progress.js"
 export * from "./RunSync.js"
 export * from "./SyncSummary.js"
