@@ -10,9 +10,10 @@ import * as EmbeddedPostgres from "./EmbeddedPostgres.js"
 import { type DatabaseInUse, DatabaseUnavailable } from "./Errors.js"
 import { withLiveClock } from "./internal/liveClock.js"
 import * as Migrations from "./Migrations.js"
+import * as PgPool from "./PgPool.js"
 
 /** What the database layers provide. */
-export type Client = PgClient.PgClient | SqlClient.SqlClient
+export type Client = PgClient.PgClient | SqlClient.SqlClient | PgPool.PgPool
 
 const CONNECT_TIMEOUT = Duration.seconds(10)
 const APPLICATION_NAME = "seatsync"
@@ -68,19 +69,34 @@ const unavailable = (target: string, cause: unknown, secret: string | undefined,
   })
 
 const connect = (
-  config: PgClient.PgClientConfig,
+  config: Omit<PgPool.PoolConfig, "applicationName" | "connectTimeout">,
   target: string,
   secret: string | undefined,
   remedy: string
 ): Layer.Layer<Client, DatabaseUnavailable> =>
   Layer.scopedContext(
     withLiveClock(
-      PgClient.make({ ...config, applicationName: APPLICATION_NAME, connectTimeout: CONNECT_TIMEOUT })
+      Effect.gen(function* () {
+        // We own the pool (rather than PgClient.make) so that staging can COPY through it too.
+        const pool = yield* PgPool.make({
+          ...config,
+          applicationName: APPLICATION_NAME,
+          connectTimeout: CONNECT_TIMEOUT
+        })
+        const client = yield* PgClient.fromPool({
+          acquire: Effect.succeed(pool),
+          applicationName: APPLICATION_NAME
+        })
+        return { pool, client }
+      })
     ).pipe(
       Effect.catchAllDefect((defect) => Effect.fail(defect)),
       Effect.mapError((error) => unavailable(target, error, secret, remedy)),
-      Effect.map((client) =>
-        Context.make(PgClient.PgClient, client).pipe(Context.add(SqlClient.SqlClient, client))
+      Effect.map(({ pool, client }) =>
+        Context.make(PgClient.PgClient, client).pipe(
+          Context.add(SqlClient.SqlClient, client),
+          Context.add(PgPool.PgPool, pool)
+        )
       )
     )
   ).pipe(Layer.provide(Reactivity.layer))

@@ -1,14 +1,19 @@
 /**
- * Run-scoped staging for every entity: batches of canonical records written with one `INSERT … SELECT FROM
- * unnest(…)` per batch (one array parameter per column, whatever the batch size), and their disposal when a
- * run fails.
+ * Run-scoped staging for every entity: batches of canonical records streamed with `COPY … FROM STDIN` through
+ * the database layer's pool (or, without one, one `INSERT … SELECT FROM unnest(…)` per batch), and their
+ * disposal when a run fails.
  */
-import { SqlClient, type SqlError, type Statement } from "@effect/sql"
-import { Effect } from "effect"
+import { Readable } from "node:stream"
+import { pipeline } from "node:stream/promises"
+import { SqlClient, SqlError, type Statement } from "@effect/sql"
+import { Effect, Option } from "effect"
+import type Pg from "pg"
+import { from as copyFrom } from "pg-copy-streams"
 import { definitions, type Entity, type EntityDefinition, type EntityRecord, entities } from "./Entities.js"
 import type { ConnectionId, RunId } from "./Ids.js"
-import { arrayLiteral, list, stagedColumns } from "./internal/columns.js"
+import { arrayLiteral, copyField, list, stagedColumns } from "./internal/columns.js"
 import { isUniqueViolation } from "./internal/sqlErrors.js"
+import { PgPool } from "./PgPool.js"
 
 /** The batch's records, the last version of each key only (pages shift while an organisation changes). */
 const latestByKey = <A>(def: EntityDefinition<A>, records: ReadonlyArray<A>): ReadonlyArray<A> => {
@@ -20,15 +25,14 @@ const latestByKey = <A>(def: EntityDefinition<A>, records: ReadonlyArray<A>): Re
   return byKey.size === records.length ? records : [...byKey.values()]
 }
 
-const stageWith = <A>(
+/** One `INSERT … SELECT FROM unnest(…)`: one array parameter per column, whatever the batch size. */
+const unnestInto = <A>(
   def: EntityDefinition<A>,
   runId: RunId,
   connectionId: ConnectionId,
-  records: ReadonlyArray<A>
+  latest: ReadonlyArray<A>
 ) =>
   Effect.gen(function* () {
-    const latest = latestByKey(def, records)
-    if (latest.length === 0) return 0
     const sql = yield* SqlClient.SqlClient
     const columns = stagedColumns(def)
     const names = list(columns, (c) => c)
@@ -63,6 +67,90 @@ const stageWith = <A>(
         )
       )
     return latest.length
+  })
+
+/** Rows per chunk handed to the COPY stream: large enough to amortise, small enough to keep memory flat. */
+const COPY_CHUNK = 1000
+
+/**
+ * `COPY <table>_stage FROM STDIN` on a pool connection of its own (so outside any transaction of the caller;
+ * staging never needs one). A duplicate key fails the whole COPY, which then changes nothing.
+ */
+const copyInto = <A>(
+  pool: Pg.Pool,
+  def: EntityDefinition<A>,
+  runId: RunId,
+  connectionId: ConnectionId,
+  latest: ReadonlyArray<A>
+): Effect.Effect<number, SqlError.SqlError> => {
+  const columns = stagedColumns(def)
+  const prefix = `${runId}\t${connectionId}\t`
+  function* chunks() {
+    for (let start = 0; start < latest.length; start += COPY_CHUNK) {
+      let text = ""
+      const end = Math.min(latest.length, start + COPY_CHUNK)
+      for (let i = start; i < end; i++) {
+        const record = latest[i] as A
+        text += prefix
+        for (let c = 0; c < columns.length; c++) {
+          if (c > 0) text += "\t"
+          text += copyField(columns[c] as (typeof columns)[number], record)
+        }
+        text += "\n"
+      }
+      yield text
+    }
+  }
+  return Effect.tryPromise({
+    try: async (signal) => {
+      const client = await pool.connect()
+      let broken: Error | undefined
+      try {
+        const stream = client.query(
+          copyFrom(
+            `COPY seatsync.${def.table}_stage (run_id, connection_id, ${list(columns, (c) => c)}) FROM STDIN`
+          )
+        )
+        const abort = () => stream.destroy(new Error("staging was interrupted"))
+        signal.addEventListener("abort", abort, { once: true })
+        try {
+          await pipeline(Readable.from(chunks()), stream)
+        } finally {
+          signal.removeEventListener("abort", abort)
+        }
+        return latest.length
+      } catch (cause) {
+        // A COPY cut short leaves the session mid-protocol: destroy it rather than return it to the pool.
+        broken = signal.aborted ? new Error("interrupted") : undefined
+        throw cause
+      } finally {
+        client.release(broken)
+      }
+    },
+    catch: (cause) =>
+      new SqlError.SqlError({ cause, message: `Failed to COPY into seatsync.${def.table}_stage` })
+  })
+}
+
+/** COPY when the layer exposes its pool, `unnest` otherwise; a key already staged by an earlier batch falls
+ * back to the `unnest` upsert for that batch. */
+const stageWith = <A>(
+  def: EntityDefinition<A>,
+  runId: RunId,
+  connectionId: ConnectionId,
+  records: ReadonlyArray<A>
+) =>
+  Effect.gen(function* () {
+    const latest = latestByKey(def, records)
+    if (latest.length === 0) return 0
+    const pool = yield* Effect.serviceOption(PgPool)
+    return yield* Option.match(pool, {
+      onNone: () => unnestInto(def, runId, connectionId, latest),
+      onSome: (pool) =>
+        copyInto(pool, def, runId, connectionId, latest).pipe(
+          Effect.catchIf(isUniqueViolation, () => unnestInto(def, runId, connectionId, latest))
+        )
+    })
   })
 
 /**

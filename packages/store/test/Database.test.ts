@@ -20,22 +20,45 @@ const closedPort = Effect.async<number>((resume) => {
 })
 
 it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Database", (it) => {
-  it.effect("applies migration 0001_initial before the layer is ready", () =>
+  it.effect("applies every migration before the layer is ready", () =>
     Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient
-      expect(yield* sql`SELECT migration_id, name FROM seatsync.schema_migrations`).toEqual([
-        { migration_id: 1, name: "initial" }
+      expect(yield* sql`SELECT migration_id, name FROM seatsync.schema_migrations ORDER BY 1`).toEqual([
+        { migration_id: 1, name: "initial" },
+        { migration_id: 2, name: "org_model" }
       ])
       const tables = yield* sql<{ readonly name: string; readonly persistence: string }>`
         SELECT c.relname AS name, c.relpersistence AS persistence
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'seatsync' AND c.relkind = 'r' ORDER BY 1`
       expect(tables).toEqual([
+        { name: "change_log", persistence: "p" },
         { name: "connection", persistence: "p" },
+        { name: "group_membership", persistence: "p" },
+        { name: "group_membership_stage", persistence: "u" },
+        { name: "org_group", persistence: "p" },
+        { name: "org_group_stage", persistence: "u" },
         { name: "org_user", persistence: "p" },
         { name: "org_user_stage", persistence: "u" },
+        { name: "product", persistence: "p" },
+        { name: "product_activity", persistence: "p" },
+        { name: "product_activity_stage", persistence: "u" },
+        { name: "product_role", persistence: "p" },
+        { name: "product_role_stage", persistence: "u" },
+        { name: "product_stage", persistence: "u" },
+        { name: "quarantine", persistence: "p" },
         { name: "schema_migrations", persistence: "p" },
+        { name: "seat_ledger", persistence: "p" },
+        { name: "sync_checkpoint", persistence: "p" },
         { name: "sync_run", persistence: "p" }
+      ])
+      const views = yield* sql<{ readonly name: string }>`
+        SELECT table_name AS name FROM information_schema.views WHERE table_schema = 'seatsync' ORDER BY 1`
+      expect(views.map((v) => v.name)).toEqual([
+        "v_product_seat",
+        "v_reclaim_candidates",
+        "v_run_health",
+        "v_seat_utilisation"
       ])
     })
   )
@@ -47,7 +70,9 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Database", (it) =
       expect(
         yield* Effect.all([Migrations.run, Migrations.run, Migrations.run], { concurrency: "unbounded" })
       ).toEqual([[], [], []])
-      expect(yield* sql`SELECT count(*)::int AS n FROM seatsync.schema_migrations`).toEqual([{ n: 1 }])
+      expect(yield* sql`SELECT count(*)::int AS n FROM seatsync.schema_migrations`).toEqual([
+        { n: Object.keys(Migrations.migrations).length }
+      ])
     })
   )
 

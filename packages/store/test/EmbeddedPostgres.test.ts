@@ -137,8 +137,9 @@ describe("EmbeddedPostgres", () => {
         const secondCluster = Context.get(second.context, EmbeddedPostgres.EmbeddedPostgres)
         const secondSql = Context.get(second.context, SqlClient.SqlClient)
         expect(yield* secondSql`SELECT value FROM kept`).toEqual([{ value: "survives a restart" }])
-        expect(yield* secondSql`SELECT migration_id FROM seatsync.schema_migrations`).toEqual([
-          { migration_id: 1 }
+        expect(yield* secondSql`SELECT migration_id FROM seatsync.schema_migrations ORDER BY 1`).toEqual([
+          { migration_id: 1 },
+          { migration_id: 2 }
         ])
         expect(Redacted.value(secondCluster.password)).toBe(Redacted.value(firstCluster.password))
         yield* second.close
