@@ -1,4 +1,5 @@
 import { FetchHttpClient } from "@effect/platform"
+import { SqlClient } from "@effect/sql"
 import { describe, expect, it } from "@effect/vitest"
 import { AtlassianClient, unpaced } from "@seatsync/atlassian-client"
 import { Fault, Simulator } from "@seatsync/atlassian-simulator"
@@ -23,6 +24,28 @@ const clientFor = (simulator: Simulator.RunningSimulator, apiKey = simulator.api
     adminBaseUrl: simulator.adminBaseUrl,
     pacing: unpaced
   }).pipe(Layer.provide(FetchHttpClient.layer))
+
+/** A fingerprint of every live table's rows of a connection: equal means byte-identical content. */
+const liveSnapshot = (connectionId: number) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const tables = [
+      "product",
+      "org_user",
+      "org_group",
+      "group_membership",
+      "product_role",
+      "product_activity"
+    ]
+    const fingerprints: Record<string, string> = {}
+    for (const table of tables) {
+      const rows = yield* sql<{ readonly digest: string | null; readonly n: number }>`
+        SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) AS digest, count(*)::int AS n
+        FROM ${sql(`seatsync.${table}`)} AS t WHERE connection_id = ${connectionId}`
+      fingerprints[table] = `${rows[0]?.n}:${rows[0]?.digest}`
+    }
+    return fingerprints
+  })
 
 describe("runSync", () => {
   it.layer(Database.layerThrowaway, { timeout: 120_000 })((it) => {
@@ -143,6 +166,54 @@ describe("runSync", () => {
         expect(yield* OrgUsers.listStored(connection.id)).toHaveLength(0)
         const [latest] = yield* SyncRuns.listRecent(connection.id, 1)
         expect(latest?.status).toBe("interrupted")
+      })
+    )
+
+    it.scoped("refuses to soft-delete more than 20 % of users unless forced", () =>
+      Effect.gen(function* () {
+        const { simulator, connection } = yield* setup({ users: 100 })
+        yield* runSync(connection, { trigger: "cli" }).pipe(Effect.provide(clientFor(simulator)))
+        const before = yield* liveSnapshot(connection.id)
+        const shrunk = yield* Simulator.start({ seed: 7, users: 70 })
+        const error = yield* Effect.flip(
+          runSync(connection, { trigger: "cli" }).pipe(Effect.provide(clientFor(shrunk)))
+        )
+        expect(error._tag).toBe("DeletionGuardTripped")
+        expect(error.message).toContain("org_user")
+        expect(yield* liveSnapshot(connection.id)).toEqual(before)
+        const forced = yield* runSync(connection, { trigger: "cli", force: true }).pipe(
+          Effect.provide(clientFor(shrunk))
+        )
+        expect(forced.entities.org_user.deleted).toBe(30)
+      })
+    )
+
+    it.scoped("lets only one run per connection proceed: the second gets LockHeld", () =>
+      Effect.gen(function* () {
+        const { simulator, connection } = yield* setup({ users: 300, latencyMillis: 50 })
+        const started = yield* Effect.makeLatch(false)
+        const first = yield* runSync(connection, {
+          trigger: "worker",
+          onProgress: (event) => (event._tag === "RunStarted" ? started.open : Effect.void)
+        }).pipe(Effect.provide(clientFor(simulator)), Effect.fork)
+        yield* started.await
+        const second = yield* Effect.flip(
+          runSync(connection, { trigger: "cli" }).pipe(Effect.provide(clientFor(simulator)))
+        )
+        expect(second._tag).toBe("LockHeld")
+        const done = yield* Fiber.join(first)
+        expect(done.entities.org_user.inserted).toBe(300)
+      })
+    )
+
+    it.scoped("keeps two connections' rows apart", () =>
+      Effect.gen(function* () {
+        const a = yield* setup({ users: 40 })
+        const b = yield* setup({ seed: 8, users: 25 })
+        yield* runSync(a.connection, { trigger: "cli" }).pipe(Effect.provide(clientFor(a.simulator)))
+        yield* runSync(b.connection, { trigger: "cli" }).pipe(Effect.provide(clientFor(b.simulator)))
+        expect(yield* OrgUsers.listLive(a.connection.id)).toHaveLength(40)
+        expect(yield* OrgUsers.listLive(b.connection.id)).toHaveLength(25)
       })
     )
   })
