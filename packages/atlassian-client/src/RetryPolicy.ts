@@ -56,12 +56,14 @@ export const retrySchedule = (
 }
 
 /**
- * Parses `Retry-After` (delta-seconds or an HTTP date) and, failing that, `X-RateLimit-Reset` (ISO-8601),
- * into a delay from `nowMillis`. Returns undefined when neither header gives a usable answer.
+ * Parses `Retry-After` (delta-seconds or an HTTP date) and, failing that and unless told not to (5xx),
+ * `X-RateLimit-Reset` (ISO-8601), into a delay from `nowMillis`. Returns undefined when neither header gives
+ * a usable answer.
  */
 export const serverRequestedDelay = (
   headers: Readonly<Record<string, string | undefined>>,
-  nowMillis: number
+  nowMillis: number,
+  options: { readonly useRateLimitReset?: boolean } = {}
 ): number | undefined => {
   const retryAfter = headers["retry-after"]?.trim()
   if (retryAfter !== undefined && retryAfter !== "") {
@@ -69,6 +71,9 @@ export const serverRequestedDelay = (
     const date = Date.parse(retryAfter)
     if (!Number.isNaN(date)) return Math.max(0, date - nowMillis)
   }
+  // X-RateLimit-Reset is when the rate-limit window resets: it says how long to wait after a 429, but
+  // nothing about when a failing server recovers, so a 5xx never waits for it.
+  if (options.useRateLimitReset === false) return undefined
   const reset = headers["x-ratelimit-reset"]?.trim()
   if (reset !== undefined && reset !== "") {
     const date = Date.parse(reset)

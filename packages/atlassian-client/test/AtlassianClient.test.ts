@@ -193,6 +193,23 @@ describe("retries (TestClock)", () => {
     })
   )
 
+  it.scoped("backs off a 5xx on its own schedule, never waiting for X-RateLimit-Reset", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(Date.now())
+      const { simulator, client } = yield* withClient({
+        users: 20,
+        rateLimit: { windowSeconds: 60 },
+        faults: [Fault.status("getOrgById", 503, { calls: { nth: 1 } })]
+      })
+      const { exit } = yield* driveClock(client.org(simulator.orgId))
+      expect(Exit.isSuccess(exit)).toBe(true)
+      const stats = yield* client.stats
+      expect(stats.retries).toBe(1)
+      // The default first backoff is 500 ms ± jitter; the window reset would have been ~60 s away.
+      expect(stats.sleptMillis).toBeLessThan(1000)
+    })
+  )
+
   it.scoped("caps each backoff delay", () =>
     Effect.gen(function* () {
       const { simulator, client } = yield* withClient(

@@ -20,6 +20,13 @@ describe("serverRequestedDelay", () => {
     ).toBe(2000)
   })
 
+  it("ignores X-RateLimit-Reset when told to (a 5xx is no rate limit)", () => {
+    expect(
+      serverRequestedDelay({ "x-ratelimit-reset": "2026-11-28T12:01:00Z" }, now, { useRateLimitReset: false })
+    ).toBeUndefined()
+    expect(serverRequestedDelay({ "retry-after": "3" }, now, { useRateLimitReset: false })).toBe(3000)
+  })
+
   it("never returns a negative delay and is undefined without usable headers", () => {
     expect(serverRequestedDelay({ "x-ratelimit-reset": "2026-11-28T11:00:00Z" }, now)).toBe(0)
     expect(serverRequestedDelay({}, now)).toBeUndefined()

@@ -151,7 +151,9 @@ export const makeTransport = (
             _tag: "RetryableFailure",
             kind: status === 429 ? "rate-limited" : "server-error",
             status,
-            serverDelayMillis: serverRequestedDelay(response.headers, now),
+            serverDelayMillis: serverRequestedDelay(response.headers, now, {
+              useRateLimitReset: status === 429
+            }),
             errorCode: known.errorCode,
             requestId: known.requestId,
             detail: facts.detail ?? `HTTP ${status}`
