@@ -1,10 +1,16 @@
 #!/usr/bin/env node
 /** Entry point of the `seatsync` binary. */
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
-import { Effect } from "effect"
+import { Effect, Logger } from "effect"
 import { cli } from "./Cli.js"
 import { teardown } from "./ExitCode.js"
 
-const main: Effect.Effect<void, unknown> = cli(process.argv).pipe(Effect.provide(NodeContext.layer))
+// Logs go to stderr so that stdout carries only what a command prints (e.g. `--json`).
+const logger = Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true }))
 
-NodeRuntime.runMain(main, { disableErrorReporting: true, teardown })
+const main: Effect.Effect<void, unknown> = cli(process.argv).pipe(
+  Effect.provide(NodeContext.layer),
+  Effect.provide(logger)
+)
+
+NodeRuntime.runMain(main, { disableErrorReporting: true, disablePrettyLogger: true, teardown })
