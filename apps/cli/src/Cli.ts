@@ -1,5 +1,6 @@
 /** The `seatsync` command tree. */
 import { Command } from "@effect/cli"
+import { backfillCommand } from "./commands/BackfillCommand.js"
 import { connectCommand, connectionsCommand } from "./commands/ConnectCommand.js"
 import { dbCommand, migrateCommand } from "./commands/DbCommand.js"
 import { simulatorCommand } from "./commands/SimulatorCommand.js"
@@ -11,6 +12,7 @@ export const seatsync = Command.make("seatsync").pipe(
     connectCommand,
     connectionsCommand,
     syncCommand,
+    backfillCommand,
     dbCommand,
     migrateCommand,
     simulatorCommand

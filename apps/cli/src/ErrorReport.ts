@@ -52,7 +52,18 @@ export const reportFor = (error: unknown): Report => {
         sentence: `${message}. Nothing was changed in the database; please report this with the request id.`,
         code: ExitCodes.unexpectedResponse
       }
+    case "DeletionGuardTripped":
+      return {
+        sentence: `${message}. Nothing was changed. If those removals are real (e.g. a clean-up in Atlassian), run the sync again with --force.`,
+        code: ExitCodes.deletionGuard
+      }
+    case "LockHeld":
+      return {
+        sentence: `${message}. Wait for that run to finish (see the run ledger), then try again.`,
+        code: ExitCodes.lockHeld
+      }
     case "DatabaseUnavailable":
+    case "DatabaseInUse":
     case "SqlError":
     case "MigrationError":
       return { sentence: `Database problem: ${message}`, code: ExitCodes.databaseUnavailable }

@@ -15,6 +15,8 @@ export const ExitCodes = {
   atlassianUnavailable: 6,
   unexpectedResponse: 7,
   databaseUnavailable: 8,
+  deletionGuard: 9,
+  lockHeld: 10,
   interrupted: 130
 } as const
 

@@ -7,7 +7,7 @@ import { FetchHttpClient } from "@effect/platform"
 import { AtlassianClient, AtlassianClientConfig, InvalidConfig, unpaced } from "@seatsync/atlassian-client"
 import { Simulator } from "@seatsync/atlassian-simulator"
 import { Connections, Database } from "@seatsync/store"
-import { runSync, type SyncSummary } from "@seatsync/sync"
+import { runSync, SyncScope, type SyncSummary } from "@seatsync/sync"
 import { Config, Console, Effect, Option, Redacted } from "effect"
 import { keyFromEnv, keyOfConnection } from "../ConnectionKey.js"
 import { databaseLabel } from "../DatabaseLabel.js"
@@ -42,6 +42,17 @@ const apiKeyEnv = Options.text("api-key-env").pipe(
 const name = Options.text("name").pipe(
   Options.optional,
   Options.withDescription("The connection name to record the run under (default: demo, or the org id).")
+)
+const only = Options.text("only").pipe(
+  Options.optional,
+  Options.withDescription(
+    "Sync only these, comma-separated: users,groups,products,roles,activity (others keep their stored rows)."
+  )
+)
+const force = Options.boolean("force").pipe(
+  Options.withDescription(
+    "Soft-delete even when more than 20 % of an entity disappeared (the deletion guard)."
+  )
 )
 const json = Options.boolean("json").pipe(Options.withDescription("Print the summary as one JSON object."))
 
@@ -93,12 +104,30 @@ const realTarget = (
     } satisfies Target
   })
 
+/** `--only users,roles` → the scopes, or a clear error naming what is allowed. */
+const parseOnly = (value: Option.Option<string>) =>
+  Effect.gen(function* () {
+    if (Option.isNone(value)) return undefined
+    const parts = value.value
+      .split(",")
+      .map((part) => part.trim())
+      .filter((part) => part !== "")
+    const unknown = parts.filter((part) => !(SyncScope as ReadonlyArray<string>).includes(part))
+    if (parts.length === 0 || unknown.length > 0) {
+      return yield* new InvalidConfig({
+        field: "--only",
+        reason: `${unknown.length > 0 ? `unknown ${unknown.join(", ")}; ` : ""}choose from ${SyncScope.join(", ")}`
+      })
+    }
+    return parts as ReadonlyArray<SyncScope>
+  })
+
 const printSummary = (summary: SyncSummary, asJson: boolean, databaseLabel: string) =>
   asJson ? Console.log(JSON.stringify(summary)) : Console.log(renderSummary(summary, databaseLabel))
 
 export const syncCommand = Command.make(
   "sync",
-  { connection: connectionArg, demo, users, seed, orgId, apiKeyEnv, name, json },
+  { connection: connectionArg, demo, users, seed, orgId, apiKeyEnv, name, only, force, json },
   (args) =>
     Effect.gen(function* () {
       const label = yield* databaseLabel
@@ -145,8 +174,11 @@ export const syncCommand = Command.make(
         adminBaseUrl = target.adminBaseUrl
         trigger = target.trigger
       }
+      const scope = yield* parseOnly(args.only)
       const summary = yield* runSync(connection, {
         trigger,
+        force: args.force,
+        ...(scope === undefined ? {} : { only: scope }),
         onProgress: args.json ? undefined : renderProgress
       }).pipe(
         Effect.provide(
