@@ -99,6 +99,10 @@ export const mergeRun = (
       )
     }
 
+    // The merge may have just written most of these tables: without fresh statistics the planner takes them
+    // for empty and joins them row by row (minutes for a few thousand users). ANALYZE samples, so it stays cheap.
+    yield* sql`ANALYZE seatsync.product, seatsync.org_user, seatsync.product_role, seatsync.product_activity`
+
     const connection = yield* sql<{ readonly inactiveAfterDays: number }>`
       SELECT inactive_after_days AS "inactiveAfterDays" FROM seatsync.connection WHERE id = ${connectionId}`
     const ledger = yield* sql<{ readonly n: number }>`
