@@ -142,6 +142,8 @@ const program = Effect.gen(function* () {
     "`COPY … FROM STDIN` of exactly the rows the sync wrote into tables of the same shape and indexes, as the",
     "limit; then a second, unchanged sync. Targets from docs/architecture.md §6.",
     "",
+    `Command: \`npm run bench -- ${process.argv.slice(2).join(" ") || "(defaults: --users 100000 --groups 5000 --groups-per-user 10 --products 20)"}\`.`,
+    "",
     `Run on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores, ${mb(os.totalmem())} RAM, Node ${process.version}, PostgreSQL ${version}.`,
     "",
     "| measure | result | target |",
