@@ -146,6 +146,10 @@ export const mergeEntity = <A>(
       )
       SELECT count(*)::int AS inserted FROM inserted`
 
+    // The live table may just have grown by a whole organisation inside this transaction; fresh statistics
+    // (ANALYZE sees our own uncommitted rows) keep the deletion anti-join and later reports on hash joins.
+    if (one(inserted, "inserted") > 1000) yield* sql`ANALYZE ${live}`
+
     const deleted =
       complete && def.deletable
         ? yield* sql<Record<string, unknown>>`
