@@ -6,11 +6,13 @@ import { Migrator, SqlClient, type SqlError } from "@effect/sql"
 import { Effect } from "effect"
 import initial from "./migrations/0001_initial.js"
 import orgModel from "./migrations/0002_org_model.js"
+import operations from "./migrations/0003_operations.js"
 
 /** Every migration, keyed `<id>_<name>`. */
 export const migrations = {
   "0001_initial": initial,
-  "0002_org_model": orgModel
+  "0002_org_model": orgModel,
+  "0003_operations": operations
 } as const
 
 /** Where applied migrations are recorded. */
@@ -47,3 +49,34 @@ export const run: Effect.Effect<
   ),
   Effect.withSpan("Migrations.run")
 )
+
+/** Which of this build's migrations the database has applied, and which it has not (yet). */
+export interface MigrationStatus {
+  readonly applied: ReadonlyArray<string>
+  readonly pending: ReadonlyArray<string>
+  /** Applied ids this build does not know: the database was migrated by a newer seatsync. */
+  readonly unknown: ReadonlyArray<string>
+}
+
+/**
+ * Reads the migration table without changing anything: for `/readyz`, `doctor` and `db status`. A database
+ * never migrated reports every migration pending.
+ */
+export const status: Effect.Effect<MigrationStatus, SqlError.SqlError, SqlClient.SqlClient> = Effect.gen(
+  function* () {
+    const sql = yield* SqlClient.SqlClient
+    const exists = yield* sql<{ readonly present: boolean }>`
+      SELECT to_regclass(${table}) IS NOT NULL AS present`
+    const rows = exists[0]?.present
+      ? yield* sql<{ readonly id: number; readonly name: string }>`
+          SELECT migration_id AS id, name FROM ${sql.literal(table)} ORDER BY migration_id`
+      : []
+    const known = Object.keys(migrations)
+    const applied = rows.map((row) => `${String(row.id).padStart(4, "0")}_${row.name}`)
+    return {
+      applied,
+      pending: known.filter((id) => !applied.includes(id)),
+      unknown: applied.filter((id) => !known.includes(id))
+    }
+  }
+).pipe(Effect.withSpan("Migrations.status"))

@@ -41,24 +41,28 @@ export class SyncRun extends Schema.Class<SyncRun>("SyncRun")({
   rateLimited: Schema.Int,
   sleptMs: Schema.NumberFromString,
   /** The run's error as JSON (a tagged error's fields, `_tag` and `message`), when it failed. */
-  error: Schema.NullOr(Schema.Unknown)
+  error: Schema.NullOr(Schema.Unknown),
+  /** The scheduled slot a worker run serves (the cron time it was due), null for unscheduled runs. */
+  slot: Schema.NullOr(Schema.DateFromSelf)
 }) {}
 
 const selectColumns = `id, connection_id AS "connectionId", status, trigger, started_at AS "startedAt",
   finished_at AS "finishedAt", entity_counts AS "entityCounts", api_calls AS "apiCalls", retries,
-  rate_limited AS "rateLimited", slept_ms AS "sleptMs", error`
+  rate_limited AS "rateLimited", slept_ms AS "sleptMs", error, slot`
 
 type Failure = SqlError.SqlError | ParseResult.ParseError
 
-/** Records a new `running` run for the connection; returns its id. */
+/** Records a new `running` run for the connection; returns its id. `slot` is the scheduled time it serves. */
 export const start = (
   connectionId: ConnectionId,
-  trigger: Trigger
+  trigger: Trigger,
+  slot?: Date | undefined
 ): Effect.Effect<RunId, Failure, SqlClient.SqlClient> =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const rows = yield* sql`
-      INSERT INTO seatsync.sync_run (connection_id, trigger) VALUES (${connectionId}, ${trigger})
+      INSERT INTO seatsync.sync_run (connection_id, trigger, slot)
+      VALUES (${connectionId}, ${trigger}, ${slot ?? null})
       RETURNING id`
     return yield* Schema.decodeUnknown(RunIdFromString)(rows[0]?.id)
   }).pipe(Effect.withSpan("SyncRuns.start", { attributes: { connectionId, trigger } }))

@@ -12,7 +12,7 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Connections", (it
         orgId: "org-acme",
         siteUrl: null,
         guard: "unknown",
-        schedule: "0 3 * * *",
+        schedule: "0 2 * * *",
         timeZone: "UTC",
         inactiveAfterDays: 90,
         apiKeyCiphertext: null
@@ -75,6 +75,68 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Connections", (it
   it.effect("finds nothing for an unknown name", () =>
     Effect.gen(function* () {
       expect(Option.isNone(yield* Connections.findByName("nobody"))).toBe(true)
+    })
+  )
+
+  it.effect("pauses after N failures in a row, with the reason, until resumed", () =>
+    Effect.gen(function* () {
+      const connection = yield* Connections.upsert({ name: "flaky", orgId: "org-flaky" })
+      expect(connection).toMatchObject({ pausedAt: null, pausedReason: null, consecutiveFailures: 0 })
+      const first = yield* Connections.recordFailure(connection.id, { reason: "first", pauseAfter: 3 })
+      expect(first).toEqual({ consecutiveFailures: 1, pausedNow: false })
+      yield* Connections.recordSuccess(connection.id)
+      for (const n of [1, 2]) {
+        expect(yield* Connections.recordFailure(connection.id, { reason: `r${n}`, pauseAfter: 3 })).toEqual({
+          consecutiveFailures: n,
+          pausedNow: false
+        })
+      }
+      expect(yield* Connections.recordFailure(connection.id, { reason: "key revoked", pauseAfter: 3 })).toEqual({
+        consecutiveFailures: 3,
+        pausedNow: true
+      })
+      // A further failure keeps the first reason and does not pause "again".
+      expect(yield* Connections.recordFailure(connection.id, { reason: "later", pauseAfter: 3 })).toEqual({
+        consecutiveFailures: 4,
+        pausedNow: false
+      })
+      const paused = Option.getOrThrow(yield* Connections.findByName("flaky"))
+      expect(paused.pausedReason).toBe("key revoked")
+      expect(paused.pausedAt).toBeInstanceOf(Date)
+
+      const resumed = Option.getOrThrow(yield* Connections.resume("flaky"))
+      expect(resumed).toMatchObject({ pausedAt: null, pausedReason: null, consecutiveFailures: 0 })
+      expect(Option.isNone(yield* Connections.resume("nobody"))).toBe(true)
+    })
+  )
+
+  it.effect("a configuration change resumes a paused connection; an unchanged upsert does not", () =>
+    Effect.gen(function* () {
+      const connection = yield* Connections.upsert({ name: "reconf", orgId: "org-reconf" })
+      yield* Connections.recordFailure(connection.id, { reason: "forbidden", pauseAfter: 1 })
+      const unchanged = yield* Connections.upsert({ name: "reconf", orgId: "org-reconf" })
+      expect(unchanged.pausedReason).toBe("forbidden")
+      expect(unchanged.consecutiveFailures).toBe(1)
+      const changed = yield* Connections.upsert({ name: "reconf", orgId: "org-reconf", schedule: "0 4 * * *" })
+      expect(changed).toMatchObject({ pausedAt: null, pausedReason: null, consecutiveFailures: 0 })
+    })
+  )
+
+  it.effect("stores Jira site credentials together, and refuses one without the other", () =>
+    Effect.gen(function* () {
+      const token = new Uint8Array([9, 8, 7])
+      const connection = yield* Connections.upsert({
+        name: "jira",
+        orgId: "org-jira",
+        jiraEmail: "admin@example.com",
+        jiraTokenCiphertext: token
+      })
+      expect(connection.jiraEmail).toBe("admin@example.com")
+      expect([...(connection.jiraTokenCiphertext ?? [])]).toEqual([...token])
+      const half = yield* Effect.flip(
+        Connections.upsert({ name: "half", orgId: "org-half", jiraEmail: "admin@example.com" })
+      )
+      expect(String(half.cause)).toMatch(/connection_jira_credentials_together/)
     })
   )
 })

@@ -25,7 +25,8 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Database", (it) =
       const sql = yield* SqlClient.SqlClient
       expect(yield* sql`SELECT migration_id, name FROM seatsync.schema_migrations ORDER BY 1`).toEqual([
         { migration_id: 1, name: "initial" },
-        { migration_id: 2, name: "org_model" }
+        { migration_id: 2, name: "org_model" },
+        { migration_id: 3, name: "operations" }
       ])
       const tables = yield* sql<{ readonly name: string; readonly persistence: string }>`
         SELECT c.relname AS name, c.relpersistence AS persistence
@@ -55,6 +56,7 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Database", (it) =
       const views = yield* sql<{ readonly name: string }>`
         SELECT table_name AS name FROM information_schema.views WHERE table_schema = 'seatsync' ORDER BY 1`
       expect(views.map((v) => v.name)).toEqual([
+        "v_connection_health",
         "v_product_seat",
         "v_reclaim_candidates",
         "v_run_health",
@@ -73,6 +75,11 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Database", (it) =
       expect(yield* sql`SELECT count(*)::int AS n FROM seatsync.schema_migrations`).toEqual([
         { n: Object.keys(Migrations.migrations).length }
       ])
+      expect(yield* Migrations.status).toEqual({
+        applied: Object.keys(Migrations.migrations),
+        pending: [],
+        unknown: []
+      })
     })
   )
 

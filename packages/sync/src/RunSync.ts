@@ -51,6 +51,8 @@ export interface RunSyncOptions {
   readonly force?: boolean | undefined
   /** Concurrent API listings (groups' grants, product × role listings). Default 4. */
   readonly concurrency?: number | undefined
+  /** The scheduled slot (cron time) a worker run serves, recorded in the ledger. */
+  readonly slot?: Date | undefined
 }
 
 export type SyncError =
@@ -118,7 +120,7 @@ export const runSync = (
       // Holding the lock proves that runs still marked running belong to processes that died.
       yield* SyncRuns.markAbandoned(connection.id)
       const startedAt = new Date(yield* Clock.currentTimeMillis)
-      const runId = yield* SyncRuns.start(connection.id, options.trigger)
+      const runId = yield* SyncRuns.start(connection.id, options.trigger, options.slot)
       yield* progress(
         ProgressEvent.RunStarted({ runId, connectionName: connection.name, orgId: connection.orgId })
       )
