@@ -1,7 +1,7 @@
 /** What the client needs to talk to the Admin API: the org API key and the Admin API base URL. */
 import { Config, Effect, Redacted, type Schedule } from "effect"
 import { InvalidConfig } from "./Errors.js"
-import type { PacingOptions } from "./Pacing.js"
+import { type PacingOptions, pacingFromEnv } from "./Pacing.js"
 import type { RetryableFailure } from "./RetryPolicy.js"
 
 export const defaultAdminBaseUrl = "https://api.atlassian.com/admin"
@@ -18,11 +18,13 @@ export interface AtlassianClientConfig {
 }
 
 /**
- * Reads the configuration from `ATLASSIAN_API_KEY` (a secret) and `ATLASSIAN_ADMIN_BASE_URL` (optional).
+ * Reads the configuration from `ATLASSIAN_API_KEY` (a secret), `ATLASSIAN_ADMIN_BASE_URL` (optional) and
+ * the pacing variables of `Pacing.pacingFromEnv` (optional).
  */
 export const fromEnv: Config.Config<AtlassianClientConfig> = Config.all({
   apiKey: Config.redacted("ATLASSIAN_API_KEY"),
-  adminBaseUrl: Config.string("ATLASSIAN_ADMIN_BASE_URL").pipe(Config.withDefault(defaultAdminBaseUrl))
+  adminBaseUrl: Config.string("ATLASSIAN_ADMIN_BASE_URL").pipe(Config.withDefault(defaultAdminBaseUrl)),
+  pacing: pacingFromEnv
 })
 
 /** Checks the key and base URL before any request is made. */

@@ -4,7 +4,7 @@
  * organisation), and a slowdown that spreads the remaining calls over the rest of the window as
  * `X-RateLimit-Remaining` approaches zero. All waiting goes through `Clock`, so `TestClock` drives it.
  */
-import { Clock, Duration, Effect, Ref } from "effect"
+import { Clock, Config, Duration, Effect, Ref } from "effect"
 
 export interface PacingOptions {
   /** Sustained calls per second per organisation (all endpoints). */
@@ -27,6 +27,34 @@ export const defaultPacing: PacingOptions = {
   lastActivePerMinute: 200,
   slowDownBelowRemaining: 10
 }
+
+/**
+ * Pacing from the environment, for operators whose organisation has a negotiated or observed higher (or
+ * lower) limit: `SEATSYNC_REQUESTS_PER_SECOND` (default 3), `SEATSYNC_REQUEST_BURST` (default 10) and
+ * `SEATSYNC_LAST_ACTIVE_PER_MINUTE` (default 200 — Atlassian's documented limit; raise it only if Atlassian
+ * told you so). Each must be a positive number.
+ */
+export const pacingFromEnv: Config.Config<PacingOptions> = Config.all({
+  requestsPerSecond: Config.number("SEATSYNC_REQUESTS_PER_SECOND").pipe(
+    Config.validate({
+      message: "must be a positive number of requests per second",
+      validation: (n) => n > 0
+    }),
+    Config.withDefault(defaultPacing.requestsPerSecond)
+  ),
+  burst: Config.integer("SEATSYNC_REQUEST_BURST").pipe(
+    Config.validate({ message: "must be a positive whole number of requests", validation: (n) => n > 0 }),
+    Config.withDefault(defaultPacing.burst)
+  ),
+  lastActivePerMinute: Config.number("SEATSYNC_LAST_ACTIVE_PER_MINUTE").pipe(
+    Config.validate({
+      message: "must be a positive number of requests per minute",
+      validation: (n) => n > 0
+    }),
+    Config.withDefault(defaultPacing.lastActivePerMinute)
+  ),
+  slowDownBelowRemaining: Config.succeed(defaultPacing.slowDownBelowRemaining)
+})
 
 /** No client-side pacing at all (benchmarks against a local simulator, or a caller with its own). */
 export const unpaced: PacingOptions = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Clock, Effect, Fiber, TestClock } from "effect"
-import { defaultPacing, makeOrgPacer, makeTokenBucket } from "../src/index.js"
+import { Clock, ConfigProvider, Effect, Fiber, TestClock } from "effect"
+import { defaultPacing, makeOrgPacer, makeTokenBucket, pacingFromEnv } from "../src/index.js"
 
 /** Runs `count` paced calls concurrently on the TestClock and returns when each was let through. */
 const admissionTimes = (before: Effect.Effect<number>, count: number, stepMillis: number) =>
@@ -73,6 +73,39 @@ describe("pacing", () => {
       const now = yield* Clock.currentTimeMillis
       yield* pacer.after({ remaining: 500, resetAtMillis: now + 40_000 })
       expect(yield* pacer.before("general")).toBe(0)
+    })
+  )
+})
+
+describe("pacingFromEnv", () => {
+  const read = (env: Record<string, string>) =>
+    Effect.withConfigProvider(pacingFromEnv, ConfigProvider.fromMap(new Map(Object.entries(env))))
+
+  it.effect("defaults to the documented pacing", () =>
+    Effect.gen(function* () {
+      expect(yield* read({})).toEqual(defaultPacing)
+    })
+  )
+
+  it.effect("reads the operator's rate, burst and last-active limit", () =>
+    Effect.gen(function* () {
+      expect(
+        yield* read({
+          SEATSYNC_REQUESTS_PER_SECOND: "7.5",
+          SEATSYNC_REQUEST_BURST: "20",
+          SEATSYNC_LAST_ACTIVE_PER_MINUTE: "100"
+        })
+      ).toEqual({ ...defaultPacing, requestsPerSecond: 7.5, burst: 20, lastActivePerMinute: 100 })
+    })
+  )
+
+  it.effect("refuses a rate that is not positive, naming the variable", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(read({ SEATSYNC_REQUESTS_PER_SECOND: "0" }))
+      expect(String(error)).toMatch(/SEATSYNC_REQUESTS_PER_SECOND/)
+      expect(String(error)).toMatch(/positive/)
+      const notNumber = yield* Effect.flip(read({ SEATSYNC_REQUEST_BURST: "lots" }))
+      expect(String(notNumber)).toMatch(/SEATSYNC_REQUEST_BURST/)
     })
   )
 })
