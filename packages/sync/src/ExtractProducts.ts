@@ -1,15 +1,27 @@
-/** Products: every workspace of the organisation, staged, and indexed so that other sources can name them. */
+/**
+ * Products: every workspace of the organisation, staged, and indexed so that other sources can name them.
+ * With the connection's Jira site seats, Jira products carry their licence's exact seat count.
+ */
 import { makeProductIndex, type Product, type ProductIndex, productFromWorkspace } from "@seatsync/normalise"
-import { Chunk, Effect, Stream } from "effect"
+import { Chunk, Effect, Option, Stream } from "effect"
 import { type ExtractContext, pageReporter, partition } from "./ExtractContext.js"
+import { applySiteSeats, type SiteSeats } from "./SiteSeats.js"
 
-export const extractProducts = (context: ExtractContext) =>
+export const extractProducts = (
+  context: ExtractContext,
+  siteSeats: Option.Option<SiteSeats> = Option.none()
+) =>
   Effect.gen(function* () {
     const report = pageReporter(context, "products")
     const products: Array<Product> = []
     yield* Stream.runForEach(Stream.chunks(context.client.workspaces(context.orgId)), (page) =>
       Effect.gen(function* () {
-        const { records, rejected } = partition(Chunk.toReadonlyArray(page).map(productFromWorkspace))
+        const normalised = partition(Chunk.toReadonlyArray(page).map(productFromWorkspace))
+        const records = Option.match(siteSeats, {
+          onNone: () => normalised.records,
+          onSome: (seats) => applySiteSeats(normalised.records, seats)
+        })
+        const rejected = normalised.rejected
         products.push(...records)
         yield* context.buffer.add("product", records)
         yield* report(records.length, rejected)

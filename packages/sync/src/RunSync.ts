@@ -5,7 +5,12 @@
  * run is recorded in the ledger whatever happens (succeeded, failed with its typed error, or interrupted).
  */
 import type { SqlClient, SqlError } from "@effect/sql"
-import { AtlassianClient, type AtlassianError, type RequestStats } from "@seatsync/atlassian-client"
+import {
+  AtlassianClient,
+  type AtlassianError,
+  type RequestStats,
+  type SiteClient
+} from "@seatsync/atlassian-client"
 import {
   type ConnectionId,
   type DeletionGuardTripped,
@@ -24,6 +29,7 @@ import { extractProductRoles } from "./ExtractProductRoles.js"
 import { extractProducts } from "./ExtractProducts.js"
 import { extractUsers, type MembershipIndex } from "./ExtractUsers.js"
 import { ProgressEvent, type ProgressSink, type SyncEntity } from "./Progress.js"
+import type { SiteSeats } from "./SiteSeats.js"
 import { makeStagingBuffer } from "./StagingBuffer.js"
 import type { EntityCounts, SyncSummary } from "./SyncSummary.js"
 
@@ -53,6 +59,12 @@ export interface RunSyncOptions {
   readonly concurrency?: number | undefined
   /** The scheduled slot (cron time) a worker run serves, recorded in the ledger. */
   readonly slot?: Date | undefined
+  /**
+   * Exact Jira seats from the connection's site (`readSiteSeats` with its Jira site credentials). When it
+   * fails the run goes on with the workspaces' capacities and logs a warning naming the error; `seatsync
+   * doctor` tells the operator what to fix.
+   */
+  readonly siteSeats?: Effect.Effect<SiteSeats, SiteClient.SiteError> | undefined
 }
 
 export type SyncError =
@@ -64,6 +76,20 @@ export type SyncError =
   | LockHeld
 
 const noProgress: ProgressSink = () => Effect.void
+
+/** Site seats are an extra: their failure is a warning, never the run's failure. */
+const readSeatsOrWarn = (read: Effect.Effect<SiteSeats, SiteClient.SiteError>) =>
+  read.pipe(
+    Effect.map(Option.some),
+    Effect.catchAll((error) =>
+      Effect.as(
+        Effect.logWarning(
+          "Could not read Jira seats from the site; using the workspaces' capacities (run seatsync doctor)"
+        ).pipe(Effect.annotateLogs({ error: error._tag, reason: error.message })),
+        Option.none<SiteSeats>()
+      )
+    )
+  )
 
 /** Writes the error into the ledger without the stack: its tag, message and own fields. */
 const errorForLedger = (cause: Cause.Cause<unknown>): Record<string, unknown> =>
@@ -136,7 +162,9 @@ export const runSync = (
       const pipeline = Effect.gen(function* () {
         const org = yield* client.org(connection.orgId)
         yield* progress(ProgressEvent.OrgVerified({ orgName: org.attributes.name }))
-        const { products, index } = yield* extractProducts(context)
+        const siteSeats =
+          options.siteSeats === undefined ? Option.none() : yield* readSeatsOrWarn(options.siteSeats)
+        const { products, index } = yield* extractProducts(context, siteSeats)
         const emptyMemberships: MembershipIndex = new Map()
         const emptyGrants: GroupGrants = new Map()
         // Users and groups are independent listings: read them side by side on the shared rate budget.

@@ -5,4 +5,5 @@
 export * from "./BackfillLastActive.js"
 export * from "./Progress.js"
 export * from "./RunSync.js"
+export * from "./SiteSeats.js"
 export * from "./SyncSummary.js"
