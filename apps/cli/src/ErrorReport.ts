@@ -67,9 +67,15 @@ export const reportFor = (error: unknown): Report => {
     case "SqlError":
     case "MigrationError":
       return { sentence: `Database problem: ${message}`, code: ExitCodes.databaseUnavailable }
+    case "JiraCredentialsRejected":
+      return {
+        sentence: `${message}. Use the email of a Jira administrator and a current, unscoped API token from https://id.atlassian.com/manage-profile/security/api-tokens, passed with --jira-token-env VAR.`,
+        code: ExitCodes.invalidApiKey
+      }
     case "EncryptionKeyMissing":
     case "EncryptionKeyInvalid":
     case "ApiKeyUndecryptable":
+    case "JiraTokenUndecryptable":
     case "InvalidConfig":
     case "ConfigError":
     case "ReadOnlyViolation":
