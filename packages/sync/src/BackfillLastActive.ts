@@ -32,6 +32,11 @@ export interface BackfillOptions {
   readonly trigger?: "cli" | "worker" | undefined
   /** Called after every chunk with the users done so far and the budget left. */
   readonly onProgress?: ((done: number, remaining: number) => Effect.Effect<void>) | undefined
+  /**
+   * Called after every `last-active-dates` answer with the users asked so far in this invocation and the
+   * budget left after them: often enough for a progress bar, while `onProgress` reports merged chunks.
+   */
+  readonly onUserAsked?: ((asked: number, remaining: number) => Effect.Effect<void>) | undefined
 }
 
 export interface BackfillSummary {
@@ -83,6 +88,13 @@ export const backfillLastActive = (
         connection.id,
         Effect.gen(function* () {
           const runId = yield* SyncRuns.start(connection.id, options.trigger ?? "cli")
+          let askedInChunk = 0
+          const asked = Effect.suspend(() => {
+            askedInChunk += 1
+            return options.onUserAsked === undefined
+              ? Effect.void
+              : options.onUserAsked(users + askedInChunk, remaining - askedInChunk)
+          })
           const work = Effect.gen(function* () {
             const results = yield* Effect.forEach(
               stale,
@@ -93,7 +105,8 @@ export const backfillLastActive = (
                   ),
                   // A user deleted since the last sync: nothing to record, the next full sync removes them.
                   Effect.map(Option.some),
-                  Effect.catchTag("ResourceNotFound", () => Effect.succeed(Option.none()))
+                  Effect.catchTag("ResourceNotFound", () => Effect.succeed(Option.none())),
+                  Effect.tap(() => asked)
                 ),
               { concurrency: 4 }
             )

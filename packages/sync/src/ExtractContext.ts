@@ -36,6 +36,14 @@ export const pageReporter = (context: ExtractContext, source: string) => {
           rateLimited: stats.rateLimited
         })
       )
+      yield* context.progress(
+        ProgressEvent.ApiStats({
+          apiCalls: stats.apiCalls,
+          retries: stats.retries,
+          rateLimited: stats.rateLimited,
+          sleptMillis: stats.sleptMillis
+        })
+      )
     })
 }
 

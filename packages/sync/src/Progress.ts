@@ -20,6 +20,16 @@ export type ProgressEvent = Data.TaggedEnum<{
     readonly retries: number
     readonly rateLimited: number
   }
+  /**
+   * The client's request counters so far (cumulative for the run, across every source), reported after
+   * each page so that a display can show retries and rate-limit waits while they happen.
+   */
+  ApiStats: {
+    readonly apiCalls: number
+    readonly retries: number
+    readonly rateLimited: number
+    readonly sleptMillis: number
+  }
   /** Extraction finished and the merge into the live tables is about to start. */
   Merging: { readonly staged: Readonly<Partial<Record<SyncEntity, number>>> }
 }>

@@ -180,9 +180,17 @@ export const runSync = (
         if (scope.has("roles"))
           yield* extractProductRoles(context, products, memberships, grants, concurrency)
         yield* buffer.flush
+        const stats = yield* client.stats
+        yield* progress(
+          ProgressEvent.ApiStats({
+            apiCalls: stats.apiCalls,
+            retries: stats.retries,
+            rateLimited: stats.rateLimited,
+            sleptMillis: stats.sleptMillis
+          })
+        )
         yield* progress(ProgressEvent.Merging({ staged: buffer.staged() }))
 
-        const stats = yield* client.stats
         const merged = yield* RunMerge.mergeRun(runId, connection.id, {
           complete: completeEntities(scope),
           force: options.force === true,

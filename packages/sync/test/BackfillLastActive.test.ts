@@ -24,10 +24,17 @@ describe("backfillLastActive", () => {
         // Everything the sync observed counts as stale for this test (staleAfterDays 0).
         const options = { staleAfterDays: 0, chunkSize: 10 } as const
 
-        const first = yield* backfillLastActive(connection, { ...options, budget: 25 }).pipe(
-          Effect.provide(client(simulator))
-        )
+        const asked: Array<readonly [number, number]> = []
+        const first = yield* backfillLastActive(connection, {
+          ...options,
+          budget: 25,
+          onUserAsked: (done, remaining) => Effect.sync(() => void asked.push([done, remaining]))
+        }).pipe(Effect.provide(client(simulator)))
         expect(first.users).toBe(25)
+        // One report per call, counting up across chunks while the budget counts down.
+        expect(asked).toHaveLength(25)
+        expect(asked.map(([done]) => done)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1))
+        expect(asked.every(([done, remaining]) => done + remaining === 25)).toBe(true)
         expect(first.remainingBudget).toBe(0)
         expect(first.complete).toBe(false)
         const calls = yield* simulator.requestCounts

@@ -5,6 +5,7 @@ import { AtlassianClient, unpaced } from "@seatsync/atlassian-client"
 import { Fault, Simulator } from "@seatsync/atlassian-simulator"
 import { Connections, Database, OrgUsers, SyncRuns } from "@seatsync/store"
 import { Effect, Fiber, Layer, Option, Redacted } from "effect"
+import * as TestServices from "effect/TestServices"
 import { type ProgressEvent, runSync } from "../src/index.js"
 
 let connectionCounter = 0
@@ -76,6 +77,34 @@ describe("runSync", () => {
         const userPages = events.filter((event) => event._tag === "PageStaged" && event.source === "users")
         expect(userPages).toHaveLength(3)
       })
+    )
+
+    it.scoped("reports the client's retries and rate-limit waits with every page (ApiStats)", () =>
+      Effect.gen(function* () {
+        const { simulator, connection } = yield* setup({ users: 250 })
+        yield* simulator.setFaults([Fault.rateLimited("searchDirectoryUsers", { nth: 2 }, 1)])
+        const events: Array<ProgressEvent> = []
+        const summary = yield* runSync(connection, {
+          trigger: "cli",
+          onProgress: (event) => Effect.sync(() => void events.push(event))
+        }).pipe(Effect.provide(clientFor(simulator)))
+        const pages = events.filter((event) => event._tag === "PageStaged").length
+        const stats = events.filter((event) => event._tag === "ApiStats")
+        // One snapshot after every page, and a last one before the merge.
+        expect(stats).toHaveLength(pages + 1)
+        expect(events.at(-2)?._tag).toBe("ApiStats")
+        const last = stats.at(-1)
+        expect(last).toMatchObject({
+          apiCalls: summary.api.apiCalls,
+          retries: 1,
+          rateLimited: 1
+        })
+        expect(last?.sleptMillis).toBeGreaterThanOrEqual(1000)
+        // Counters only ever grow.
+        for (let i = 1; i < stats.length; i++) {
+          expect(stats[i]!.apiCalls).toBeGreaterThanOrEqual(stats[i - 1]!.apiCalls)
+        }
+      }).pipe(TestServices.provideLive)
     )
 
     it.scoped("is idempotent: a second identical sync changes no live row", () =>
