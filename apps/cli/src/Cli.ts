@@ -3,6 +3,7 @@ import { Command } from "@effect/cli"
 import { backfillCommand } from "./commands/BackfillCommand.js"
 import { connectCommand, connectionsCommand } from "./commands/ConnectCommand.js"
 import { dbCommand, migrateCommand } from "./commands/DbCommand.js"
+import { doctorCommand } from "./commands/DoctorCommand.js"
 import { simulatorCommand } from "./commands/SimulatorCommand.js"
 import { syncCommand } from "./commands/SyncCommand.js"
 
@@ -11,6 +12,7 @@ export const seatsync = Command.make("seatsync").pipe(
   Command.withSubcommands([
     connectCommand,
     connectionsCommand,
+    doctorCommand,
     syncCommand,
     backfillCommand,
     dbCommand,

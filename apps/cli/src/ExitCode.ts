@@ -17,6 +17,8 @@ export const ExitCodes = {
   databaseUnavailable: 8,
   deletionGuard: 9,
   lockHeld: 10,
+  /** `seatsync doctor`: at least one check failed (each is printed with its fix). */
+  checkFailed: 11,
   interrupted: 130
 } as const
 
