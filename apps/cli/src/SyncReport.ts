@@ -23,6 +23,9 @@ export const renderProgress = (event: ProgressEvent): Effect.Effect<void> => {
         `  ${event.source}: page ${event.pages}, ${event.records} records${extras.length > 0 ? ` (${extras.join(", ")})` : ""}`
       )
     }
+    case "ApiStats":
+      // Counters without a page of their own: the plain lines already carry retries and 429s per page.
+      return Effect.void
     case "Merging":
       return line(
         `→ merging ${Object.values(event.staged).reduce((sum, n) => sum + (n ?? 0), 0)} staged records into the live tables`

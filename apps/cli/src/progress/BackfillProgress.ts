@@ -1,0 +1,66 @@
+/**
+ * The state of a running last-active backfill as its progress bar shows it, and the ETA: pure, so both are
+ * tested without a terminal.
+ */
+
+export interface BackfillProgressState {
+  readonly connectionName: string
+  /** Users asked about so far in this invocation. */
+  readonly asked: number
+  /** Calls of budget left after them. */
+  readonly remaining: number
+  /** Users whose answers are merged (chunks are merged as a whole; an interrupted chunk is lost). */
+  readonly merged: number
+  /** `last-active-dates` calls per minute the client is paced to (Atlassian's limit: 200). */
+  readonly callsPerMinute: number
+}
+
+export const initialBackfillProgress = (
+  connectionName: string,
+  budget: number,
+  callsPerMinute: number
+): BackfillProgressState => ({ connectionName, asked: 0, remaining: budget, merged: 0, callsPerMinute })
+
+/** After one more answered call (`asked` so far, `remaining` budget after it). */
+export const userAsked = (
+  state: BackfillProgressState,
+  asked: number,
+  remaining: number
+): BackfillProgressState => (asked >= state.asked ? { ...state, asked, remaining } : state)
+
+/** After a chunk was merged (`done` users merged so far, `remaining` budget). */
+export const chunkMerged = (
+  state: BackfillProgressState,
+  done: number,
+  remaining: number
+): BackfillProgressState => ({
+  ...state,
+  merged: done,
+  asked: Math.max(state.asked, done),
+  remaining: Math.min(state.remaining, remaining)
+})
+
+/** Below this many answers the observed rate says little; the paced rate is the better guess. */
+const minimumSample = 10
+
+/**
+ * Milliseconds until the budget is used: the remaining calls at the rate observed so far, or — before
+ * there is enough to observe — at the paced rate. It is an upper bound: the backfill stops earlier when no
+ * stale user is left.
+ */
+export const backfillEtaMillis = (state: BackfillProgressState, elapsedMillis: number): number => {
+  const pacedPerMilli = state.callsPerMinute / 60_000
+  const observedPerMilli = state.asked >= minimumSample && elapsedMillis > 0 ? state.asked / elapsedMillis : 0
+  const perMilli = observedPerMilli > 0 ? Math.min(observedPerMilli, pacedPerMilli) : pacedPerMilli
+  return perMilli > 0 ? state.remaining / perMilli : Number.POSITIVE_INFINITY
+}
+
+/** `45 s`, `23 min`, `2 h 05 min`. */
+export const formatDuration = (millis: number): string => {
+  if (!Number.isFinite(millis)) return "unknown"
+  const totalSeconds = Math.ceil(millis / 1000)
+  if (totalSeconds < 60) return `${totalSeconds} s`
+  const minutes = Math.ceil(totalSeconds / 60)
+  if (minutes < 60) return `${minutes} min`
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`
+}
