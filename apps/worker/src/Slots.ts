@@ -1,0 +1,95 @@
+/**
+ * When a connection is due: its cron expression read in its IANA time zone (effect's `Cron`, five fields, or
+ * six with seconds first), a deterministic per-connection spread after each slot, and the rule that only the
+ * latest due slot runs — however many were missed while no worker ran.
+ */
+import { Cron, Data, Duration, Either, Option } from "effect"
+
+export class InvalidSchedule extends Data.TaggedError("InvalidSchedule")<{
+  readonly connection: string
+  readonly schedule: string
+  readonly timeZone: string
+  readonly reason: string
+}> {
+  override get message() {
+    return `Connection "${this.connection}" has a schedule the worker cannot read ("${this.schedule}" in ${this.timeZone}: ${this.reason}); fix it with \`seatsync connect ${this.connection} --update --schedule '<cron>' --timezone <IANA zone>\``
+  }
+}
+
+/** The connection's cron in its time zone. */
+export const parseSchedule = (connection: {
+  readonly name: string
+  readonly schedule: string
+  readonly timeZone: string
+}): Either.Either<Cron.Cron, InvalidSchedule> =>
+  Either.mapLeft(
+    Cron.parse(connection.schedule, connection.timeZone),
+    (error) =>
+      new InvalidSchedule({
+        connection: connection.name,
+        schedule: connection.schedule,
+        timeZone: connection.timeZone,
+        reason: error.message
+      })
+  )
+
+/**
+ * The connection's delay after every slot, from 0 to `spread` in whole seconds: a hash of its id, so it is the
+ * same on every replica and every night, and a thousand connections on one cron do not start in the same second.
+ */
+export const spreadMillis = (connectionId: number, spread: Duration.Duration): number => {
+  const seconds = Math.floor(Duration.toSeconds(spread))
+  if (seconds <= 0) return 0
+  // FNV-1a over the id's decimal digits, then an avalanche step so neighbouring ids land far apart.
+  let hash = 0x811c9dc5
+  for (const char of String(connectionId)) {
+    hash ^= char.charCodeAt(0)
+    hash = Math.imul(hash, 0x01000193)
+  }
+  hash ^= hash >>> 16
+  hash = Math.imul(hash, 0x85ebca6b)
+  hash ^= hash >>> 13
+  return ((hash >>> 0) % (seconds + 1)) * 1000
+}
+
+/** The latest cron time at or before `at` (none when the expression never matches, e.g. 30 February). */
+export const latestSlotAtOrBefore = (cron: Cron.Cron, at: number): Option.Option<Date> => {
+  // `Cron.prev` is strictly before its start and works in whole seconds: start one second after `at`.
+  const start = Math.floor(at / 1000) * 1000 + 1000
+  try {
+    return Option.some(Cron.prev(cron, new Date(start)))
+  } catch {
+    return Option.none()
+  }
+}
+
+export interface SlotInput {
+  readonly cron: Cron.Cron
+  /** This connection's spread (`spreadMillis`). */
+  readonly spreadMillis: number
+  readonly now: number
+  /** Slots before this instant are not the connection's (it did not exist yet). */
+  readonly notBefore: Date
+  /** The latest slot already served (attempted) for the connection, if any. */
+  readonly lastServed: Option.Option<Date>
+}
+
+/**
+ * The slot to run now, if any: the latest slot whose spread has elapsed, unless it is older than the
+ * connection or not newer than the last slot served. A worker down for three nights therefore runs one
+ * slot, the last, when it comes back.
+ */
+export const dueSlot = (input: SlotInput): Option.Option<Date> =>
+  Option.filter(
+    latestSlotAtOrBefore(input.cron, input.now - input.spreadMillis),
+    (slot) =>
+      slot.getTime() >= input.notBefore.getTime() &&
+      Option.match(input.lastServed, {
+        onNone: () => true,
+        onSome: (last) => slot.getTime() > last.getTime()
+      })
+  )
+
+/** When the connection's next slot becomes due (its spread included), for logs. */
+export const nextDueAt = (cron: Cron.Cron, spread: number, now: number): Date =>
+  new Date(Cron.next(cron, new Date(now - spread)).getTime() + spread)

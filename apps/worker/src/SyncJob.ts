@@ -1,0 +1,192 @@
+/**
+ * One sync job: a connection's scheduled slot. Syncs the connection (unless a previous attempt of this slot
+ * already succeeded), then runs the last-active backfill with the nightly budget, on one Atlassian client so
+ * both share the organisation's rate budget. Keeps the connection's failure streak: a slot whose final
+ * attempt fails counts once towards pausing it; a connection busy with another run (`LockHeld`, e.g. the
+ * CLI) is retried later and never counts.
+ */
+import { FetchHttpClient } from "@effect/platform"
+import { AtlassianClient } from "@seatsync/atlassian-client"
+import { ConnectionId, Connections, Locks, SyncRuns } from "@seatsync/store"
+import { backfillLastActive, runSync } from "@seatsync/sync"
+import { Clock, Data, Duration, Effect, Either, Layer, Option, Schema } from "effect"
+import type { Job } from "./Boss.js"
+import { apiKeyOf } from "./ConnectionKey.js"
+import { JobLiveness } from "./JobLiveness.js"
+import * as Ledger from "./Ledger.js"
+import { SyncJobData } from "./Queues.js"
+import type { WorkerConfig } from "./WorkerConfig.js"
+
+export class JobTimedOut extends Data.TaggedError("JobTimedOut")<{
+  readonly connection: string
+  readonly timeout: string
+}> {
+  override get message() {
+    return `The sync of "${this.connection}" ran longer than SEATSYNC_JOB_TIMEOUT (${this.timeout}) and was interrupted; raise the timeout if the organisation is that large`
+  }
+}
+
+/** How a job ended, recorded by pg-boss as the job's output. */
+export type SyncJobOutcome =
+  | { readonly outcome: "synced"; readonly runId: number }
+  | { readonly outcome: "already-synced" }
+  | { readonly outcome: "skipped"; readonly reason: string }
+
+type Failure = { readonly _tag: string; readonly message: string }
+
+/** The error's tag and message in one line: the pause reason and the job's failure. Never holds a secret. */
+const reasonOf = (error: Failure): string => `${error._tag}: ${error.message}`
+
+/** A failed attempt that never reached `runSync` (no key) still gets its run in the ledger, with the slot. */
+const recordFailedRun = (connectionId: ConnectionId, slot: Date, error: Failure) =>
+  Locks.withConnectionLock(
+    connectionId,
+    Effect.flatMap(SyncRuns.start(connectionId, "worker", slot), (runId) =>
+      SyncRuns.fail(runId, { _tag: error._tag, message: error.message }, SyncRuns.emptyStats)
+    )
+  ).pipe(
+    Effect.catchTag("LockHeld", () => Effect.void),
+    Effect.asVoid
+  )
+
+export const handleSyncJob = (config: WorkerConfig, job: Job) =>
+  Effect.gen(function* () {
+    const data = yield* Schema.decodeUnknown(SyncJobData)(job.data)
+    const liveness = yield* JobLiveness
+    yield* liveness.hold(job.id)
+    const connectionId = ConnectionId.make(data.connectionId)
+    const slot = new Date(data.slot)
+    const finalAttempt = job.retryCount >= job.retryLimit
+
+    const found = yield* Connections.findById(connectionId)
+    if (Option.isNone(found)) {
+      yield* Effect.logWarning("connection no longer exists; job skipped")
+      return { outcome: "skipped", reason: "connection removed" } satisfies SyncJobOutcome
+    }
+    const connection = found.value
+    if (connection.pausedAt !== null) {
+      yield* Effect.logInfo("connection is paused; job skipped").pipe(
+        Effect.annotateLogs({ pausedReason: connection.pausedReason ?? "" })
+      )
+      return { outcome: "skipped", reason: "connection paused" } satisfies SyncJobOutcome
+    }
+
+    const failed = (error: Failure) =>
+      Effect.gen(function* () {
+        if (error._tag === "LockHeld") {
+          yield* Effect.logWarning(
+            "connection is being synced by another process; pg-boss retries the job later"
+          )
+        } else if (finalAttempt) {
+          const streak = yield* Connections.recordFailure(connectionId, {
+            reason: reasonOf(error),
+            pauseAfter: config.pauseAfterFailures
+          })
+          yield* Effect.logError(
+            streak.pausedNow ? "scheduled slot failed; connection paused" : "scheduled slot failed"
+          ).pipe(
+            Effect.annotateLogs({
+              error: error._tag,
+              reason: error.message,
+              consecutiveFailures: streak.consecutiveFailures,
+              pausedNow: streak.pausedNow
+            })
+          )
+        } else {
+          yield* Effect.logWarning("sync attempt failed; pg-boss retries the job").pipe(
+            Effect.annotateLogs({ error: error._tag, reason: error.message })
+          )
+        }
+        return yield* Effect.fail(error)
+      })
+
+    const alreadySynced = yield* Ledger.slotSucceeded(connectionId, slot)
+    const key = yield* Effect.either(apiKeyOf(connection))
+    if (Either.isLeft(key)) {
+      if (!alreadySynced) yield* recordFailedRun(connectionId, slot, key.left)
+      return yield* failed(key.left)
+    }
+    // One client for the sync and the backfill: they share the organisation's rate budget.
+    const client = yield* Layer.build(
+      AtlassianClient.layer({
+        apiKey: key.right,
+        adminBaseUrl: config.adminBaseUrl,
+        pacing: config.pacing
+      }).pipe(Layer.provide(FetchHttpClient.layer))
+    ).pipe(Effect.catchAll((error) => failed(error)))
+
+    const startedAt = yield* Clock.currentTimeMillis
+    const remaining = Effect.map(Clock.currentTimeMillis, (now) =>
+      Duration.millis(Math.max(0, startedAt + Duration.toMillis(config.jobTimeout) - now))
+    )
+    const timedOut = () =>
+      new JobTimedOut({ connection: connection.name, timeout: Duration.format(config.jobTimeout) })
+
+    let outcome: SyncJobOutcome = { outcome: "already-synced" }
+    if (alreadySynced) {
+      yield* Effect.logInfo("slot already synced by an earlier attempt; continuing with the backfill")
+    } else {
+      const summary = yield* runSync(connection, { trigger: "worker", slot }).pipe(
+        Effect.provide(client),
+        Effect.timeoutFail({ duration: config.jobTimeout, onTimeout: timedOut }),
+        Effect.catchAll((error) => failed(error))
+      )
+      yield* Connections.recordSuccess(connectionId)
+      yield* Effect.logInfo("sync succeeded").pipe(
+        Effect.annotateLogs({
+          runId: summary.runId,
+          users: summary.entities.org_user.staged,
+          inserted: summary.entities.org_user.inserted,
+          updated: summary.entities.org_user.updated,
+          deleted: summary.entities.org_user.deleted,
+          quarantined: summary.quarantined,
+          apiCalls: summary.api.apiCalls
+        })
+      )
+      outcome = { outcome: "synced", runId: summary.runId }
+    }
+
+    if (config.backfillBudget > 0) {
+      const budgetTime = yield* remaining
+      // A retry after a successful sync continues the interrupted backfill's remaining budget.
+      yield* backfillLastActive(connection, {
+        budget: config.backfillBudget,
+        resume: alreadySynced,
+        trigger: "worker"
+      }).pipe(
+        Effect.provide(client),
+        Effect.timeoutFail({ duration: budgetTime, onTimeout: timedOut }),
+        Effect.tap((backfill) =>
+          Effect.logInfo("last-active backfill done").pipe(
+            Effect.annotateLogs({
+              users: backfill.users,
+              activityChanged: backfill.activityChanged,
+              remainingBudget: backfill.remainingBudget,
+              complete: backfill.complete
+            })
+          )
+        ),
+        // The slot's sync succeeded; the backfill continues from where it is with tomorrow's budget.
+        Effect.catchAll((error) =>
+          Effect.logWarning("last-active backfill failed; the next slot continues it").pipe(
+            Effect.annotateLogs({ error: error._tag, reason: error.message })
+          )
+        )
+      )
+    }
+    return outcome
+  }).pipe(
+    Effect.scoped,
+    Effect.annotateLogs({
+      jobId: job.id,
+      attempt: job.retryCount + 1,
+      ...annotationsOf(job.data)
+    })
+  )
+
+/** The connection and slot of a job for its log lines, even before its data is validated. */
+const annotationsOf = (data: unknown): Record<string, unknown> =>
+  Option.match(Schema.decodeUnknownOption(SyncJobData)(data), {
+    onNone: () => ({}),
+    onSome: (valid) => ({ connectionId: valid.connectionId, connection: valid.connection, slot: valid.slot })
+  })
