@@ -59,8 +59,32 @@ export const latestSlotAtOrBefore = (cron: Cron.Cron, at: number): Option.Option
   try {
     return Option.some(Cron.prev(cron, new Date(start)))
   } catch {
-    return Option.none()
+    // effect 3.22's `Cron.prev` throws on a spring-forward day when the zone's gap lies between the slot and
+    // `at` (e.g. 02:00 in Europe/Berlin on the last Sunday of March), while `Cron.next` maps the missing time
+    // to the first instant after the gap. Walk forward with `next` over growing windows instead.
+    return latestSlotByWalkingForward(cron, start - 1000)
   }
+}
+
+const lookBackWindows = [3_600_000, 86_400_000, 8 * 86_400_000, 32 * 86_400_000, 367 * 86_400_000]
+
+const latestSlotByWalkingForward = (cron: Cron.Cron, at: number): Option.Option<Date> => {
+  for (const window of lookBackWindows) {
+    let cursor = new Date(at - window)
+    let latest = Option.none<Date>()
+    try {
+      for (let step = 0; step < 100_000; step++) {
+        const next = Cron.next(cron, cursor)
+        if (next.getTime() > at) break
+        latest = Option.some(next)
+        cursor = next
+      }
+    } catch {
+      return latest
+    }
+    if (Option.isSome(latest)) return latest
+  }
+  return Option.none()
 }
 
 export interface SlotInput {
@@ -74,21 +98,37 @@ export interface SlotInput {
   readonly lastServed: Option.Option<Date>
 }
 
+/** Slots walked forward from the last one served before jumping back from now with `Cron.prev` instead. */
+const maxForwardSteps = 16
+
 /**
  * The slot to run now, if any: the latest slot whose spread has elapsed, unless it is older than the
  * connection or not newer than the last slot served. A worker down for three nights therefore runs one
  * slot, the last, when it comes back.
+ *
+ * It walks forward from the last slot served (usually one or two `Cron.next` calls: cheap, and exact on
+ * daylight-saving days) and only after many missed slots jumps back from now with `Cron.prev`.
  */
-export const dueSlot = (input: SlotInput): Option.Option<Date> =>
-  Option.filter(
-    latestSlotAtOrBefore(input.cron, input.now - input.spreadMillis),
-    (slot) =>
-      slot.getTime() >= input.notBefore.getTime() &&
-      Option.match(input.lastServed, {
-        onNone: () => true,
-        onSome: (last) => slot.getTime() > last.getTime()
-      })
-  )
+export const dueSlot = (input: SlotInput): Option.Option<Date> => {
+  const at = input.now - input.spreadMillis
+  const isNew = (slot: Date) =>
+    slot.getTime() >= input.notBefore.getTime() &&
+    Option.match(input.lastServed, { onNone: () => true, onSome: (last) => slot.getTime() > last.getTime() })
+  let cursor = Option.getOrElse(input.lastServed, () => new Date(input.notBefore.getTime() - 1000))
+  let latest = Option.none<Date>()
+  try {
+    for (let step = 0; step < maxForwardSteps; step++) {
+      const next = Cron.next(input.cron, cursor)
+      if (next.getTime() > at) return Option.filter(latest, isNew)
+      latest = Option.some(next)
+      cursor = next
+    }
+  } catch {
+    // No further match (an expression that stops matching): what was found so far is the latest.
+    return Option.filter(latest, isNew)
+  }
+  return Option.filter(latestSlotAtOrBefore(input.cron, at), isNew)
+}
 
 /** When the connection's next slot becomes due (its spread included), for logs. */
 export const nextDueAt = (cron: Cron.Cron, spread: number, now: number): Date =>

@@ -54,6 +54,7 @@ export const handleSyncJob = (config: WorkerConfig, job: Job) =>
     const data = yield* Schema.decodeUnknown(SyncJobData)(job.data)
     const liveness = yield* JobLiveness
     yield* liveness.hold(job.id)
+    yield* Effect.logInfo("sync job started")
     const connectionId = ConnectionId.make(data.connectionId)
     const slot = new Date(data.slot)
     const finalAttempt = job.retryCount >= job.retryLimit
