@@ -1,16 +1,31 @@
 /**
  * `seatsync backfill last-active <connection>`: the budgeted per-user last-active backfill with a progress
- * line and an ETA; Ctrl-C stops after recording the chunk in progress as interrupted, and `--resume`
- * continues with what was left of the budget.
+ * bar and an ETA on a terminal (a plain line per merged chunk otherwise); Ctrl-C stops after recording the
+ * chunk in progress as interrupted, and `--resume` continues with what was left of the budget.
  */
 import { Args, Command, Options } from "@effect/cli"
 import { FetchHttpClient } from "@effect/platform"
-import { AtlassianClient, AtlassianClientConfig, InvalidConfig } from "@seatsync/atlassian-client"
+import {
+  AtlassianClient,
+  AtlassianClientConfig,
+  InvalidConfig,
+  pacingFromEnv
+} from "@seatsync/atlassian-client"
 import { Connections, Database } from "@seatsync/store"
 import { backfillLastActive } from "@seatsync/sync"
 import { Clock, Config, Console, Effect, Option } from "effect"
 import { keyOfConnection } from "../ConnectionKey.js"
 import { withErrorReport } from "../ErrorReport.js"
+import {
+  type BackfillProgressState,
+  backfillEtaMillis,
+  chunkMerged,
+  formatDuration,
+  initialBackfillProgress,
+  userAsked
+} from "../progress/BackfillProgress.js"
+import { progressBar, renderBackfillProgress } from "../progress/BackfillProgressView.js"
+import { isLiveTerminal, liveDisplay } from "../progress/LiveDisplay.js"
 
 const connectionArg = Args.text({ name: "connection" }).pipe(Args.withDescription("A registered connection."))
 const budget = Options.integer("budget").pipe(
@@ -42,24 +57,47 @@ const lastActive = Command.make(
       const adminBaseUrl = yield* Config.string("ATLASSIAN_ADMIN_BASE_URL").pipe(
         Config.withDefault(AtlassianClientConfig.defaultAdminBaseUrl)
       )
-      const started = yield* Clock.currentTimeMillis
-      const total = args.budget
-      const summary = yield* backfillLastActive(connection, {
-        budget: args.budget,
-        resume: args.resume,
-        onProgress: (done, remaining) =>
-          Effect.gen(function* () {
-            const elapsed = ((yield* Clock.currentTimeMillis) - started) / 1000
-            const eta = done === 0 ? "?" : `${Math.ceil(((elapsed / done) * remaining) / 60)} min`
-            const width = 30
-            const filled = Math.round((done / Math.max(1, done + remaining)) * width)
-            yield* Console.log(
-              `  [${"#".repeat(filled)}${".".repeat(width - filled)}] ${done} users, ${remaining} calls left, ETA ${eta}`
-            )
-          })
-      }).pipe(Effect.provide(AtlassianClient.layer({ apiKey, adminBaseUrl })))
+      const pacing = yield* pacingFromEnv
+      const initial = initialBackfillProgress(args.connection, args.budget, pacing.lastActivePerMinute)
+      const summary = yield* Effect.scoped(
+        Effect.gen(function* () {
+          if (isLiveTerminal(process.stderr)) {
+            // A terminal: a bar redrawn in place after every answered call.
+            const display = yield* liveDisplay({
+              initial,
+              render: renderBackfillProgress,
+              output: process.stderr
+            })
+            return yield* backfillLastActive(connection, {
+              budget: args.budget,
+              resume: args.resume,
+              onUserAsked: (asked, remaining) =>
+                display.update((state) => userAsked(state, asked, remaining)),
+              onProgress: (done, remaining) => display.update((state) => chunkMerged(state, done, remaining))
+            }).pipe(Effect.provide(AtlassianClient.layer({ apiKey, adminBaseUrl, pacing })))
+          }
+          // Anything else (a log file, CI): one line per merged chunk.
+          const started = yield* Clock.currentTimeMillis
+          let state: BackfillProgressState = initial
+          return yield* backfillLastActive(connection, {
+            budget: args.budget,
+            resume: args.resume,
+            onProgress: (done, remaining) =>
+              Effect.gen(function* () {
+                state = chunkMerged(state, done, remaining)
+                const elapsed = (yield* Clock.currentTimeMillis) - started
+                const total = state.asked + state.remaining
+                const eta =
+                  remaining === 0 ? "done" : `ETA ≤ ${formatDuration(backfillEtaMillis(state, elapsed))}`
+                yield* Console.log(
+                  `  ${progressBar(done, total, 30)} ${done} users merged, ${remaining} calls left, ${eta}`
+                )
+              })
+          }).pipe(Effect.provide(AtlassianClient.layer({ apiKey, adminBaseUrl, pacing })))
+        })
+      )
       yield* Console.log(
-        `✓ asked about ${summary.users} users (budget ${total}${args.resume ? ", resumed" : ""}): ${summary.activityChanged} activity rows new or changed, ${summary.notFound} no longer in Atlassian; ` +
+        `✓ asked about ${summary.users} users (${args.resume ? "resumed" : `budget ${args.budget}`}): ${summary.activityChanged} activity rows new or changed, ${summary.notFound} no longer in Atlassian; ` +
           (summary.complete
             ? "every user's activity is now fresh."
             : `${summary.remainingBudget} calls of budget left; more users are stale — run again (or with --resume).`)
@@ -67,13 +105,23 @@ const lastActive = Command.make(
     }).pipe(Effect.provide(Database.layer), Effect.provide(FetchHttpClient.layer), withErrorReport)
 ).pipe(
   Command.withDescription(
-    "Fill in per-user last-active dates (most stale first) at Atlassian's 200 calls per minute. Examples:\n" +
-      "  seatsync backfill last-active acme --budget 5000\n" +
-      "  seatsync backfill last-active acme --resume"
+    "Fill in per-user last-active dates (most stale first) at Atlassian's 200 calls per minute, merged every " +
+      "200 users. On a terminal a progress bar shows the calls made, the users merged and an ETA; otherwise one " +
+      "line per merged chunk. Ctrl-C stops after recording the chunk in progress as interrupted (exit 130); " +
+      "--resume continues with the budget that was left.\n\n" +
+      "Examples:\n" +
+      "  seatsync backfill last-active acme                 (up to 5000 calls: 25 minutes)\n" +
+      "  seatsync backfill last-active acme --budget 600    (three minutes' worth)\n" +
+      "  seatsync backfill last-active acme --resume        (after Ctrl-C: the rest of that budget)"
   )
 )
 
 export const backfillCommand = Command.make("backfill").pipe(
-  Command.withDescription("Budgeted, resumable backfills."),
+  Command.withDescription(
+    "Budgeted, resumable backfills.\n\n" +
+      "Examples:\n" +
+      "  seatsync backfill last-active acme --budget 5000\n" +
+      "  seatsync backfill last-active acme --resume"
+  ),
   Command.withSubcommands([lastActive])
 )

@@ -37,7 +37,7 @@ export const chunkMerged = (
   ...state,
   merged: done,
   asked: Math.max(state.asked, done),
-  remaining: Math.min(state.remaining, remaining)
+  remaining
 })
 
 /** Below this many answers the observed rate says little; the paced rate is the better guess. */
@@ -62,5 +62,14 @@ export const formatDuration = (millis: number): string => {
   if (totalSeconds < 60) return `${totalSeconds} s`
   const minutes = Math.ceil(totalSeconds / 60)
   if (minutes < 60) return `${minutes} min`
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`
+}
+
+/** Time spent so far: `45 s`, `1 min 15 s`, `2 h 05 min` (rounded down, unlike an ETA). */
+export const formatElapsed = (millis: number): string => {
+  const totalSeconds = Math.floor(Math.max(0, millis) / 1000)
+  if (totalSeconds < 60) return `${totalSeconds} s`
+  const minutes = Math.floor(totalSeconds / 60)
+  if (minutes < 60) return `${minutes} min ${String(totalSeconds % 60).padStart(2, "0")} s`
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`
 }

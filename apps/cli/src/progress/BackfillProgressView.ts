@@ -1,5 +1,10 @@
 /** Renders a `BackfillProgressState` as a progress bar with an ETA: pure. */
-import { type BackfillProgressState, backfillEtaMillis, formatDuration } from "./BackfillProgress.js"
+import {
+  type BackfillProgressState,
+  backfillEtaMillis,
+  formatDuration,
+  formatElapsed
+} from "./BackfillProgress.js"
 
 /** `[██████░░░░] …` for `done` of `total`, `width` cells wide. */
 export const progressBar = (done: number, total: number, width: number): string => {
@@ -17,7 +22,7 @@ export const renderBackfillProgress = (
   const eta =
     state.remaining === 0 ? "done" : `ETA ≤ ${formatDuration(backfillEtaMillis(state, elapsedMillis))}`
   return [
-    `seatsync backfill last-active ${state.connectionName} · ${formatDuration(elapsedMillis)} elapsed`,
+    `seatsync backfill last-active ${state.connectionName} · ${formatElapsed(elapsedMillis)} elapsed`,
     `  ${progressBar(state.asked, total, 30)} ${percent}% · ${state.asked}/${total} calls · ${state.merged} users merged · ${eta}`
   ]
 }
