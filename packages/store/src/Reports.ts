@@ -21,6 +21,8 @@ export const SeatUtilisation = Schema.Struct({
   productName: Schema.String,
   url: Schema.NullOr(Schema.String),
   plan: Schema.NullOr(Schema.String),
+  /** The inactivity threshold the counts used: the connection's own, or the override. */
+  inactiveAfterDays: Schema.Int,
   capacity: Schema.NullOr(Schema.Int),
   assigned: Schema.Int,
   billable: Schema.Int,
@@ -34,24 +36,78 @@ export const SeatUtilisation = Schema.Struct({
 })
 export type SeatUtilisation = typeof SeatUtilisation.Type
 
-/** `v_seat_utilisation`, now: per live product, of one connection or of all. */
+/**
+ * Seat counts now, per live product, of one connection or of all: `v_seat_utilisation`, or — with
+ * `inactiveAfterDays` — the same `seat_counts` with that threshold instead of each connection's own.
+ */
 export const seatUtilisation = (
-  connectionId?: ConnectionId
+  connectionId?: ConnectionId,
+  options: { readonly inactiveAfterDays?: number } = {}
 ): Effect.Effect<ReadonlyArray<SeatUtilisation>, Failure, SqlClient.SqlClient> =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    SqlSchema.findAll({
+  Effect.flatMap(SqlClient.SqlClient, (sql) => {
+    const threshold =
+      options.inactiveAfterDays === undefined
+        ? sql`c.inactive_after_days`
+        : sql`${Math.floor(options.inactiveAfterDays)}::integer`
+    return SqlSchema.findAll({
       Request: Schema.Void,
       Result: SeatUtilisation,
       execute: () => sql`
-        SELECT connection_id AS "connectionId", connection_name AS "connectionName", product_id AS "productId",
-               product_key AS "productKey", product_name AS "productName", url, plan, capacity, assigned,
-               billable, active_30 AS "active30", active_60 AS "active60", active_90 AS "active90",
-               never_active AS "neverActive", reclaimable, utilisation
-        FROM seatsync.v_seat_utilisation
-        ${connectionId === undefined ? sql`` : sql`WHERE connection_id = ${connectionId}`}
-        ORDER BY connection_name, product_key, product_id`
+        SELECT c.id AS "connectionId", c.name AS "connectionName", p.product_id AS "productId",
+               p.product_key AS "productKey", p.name AS "productName", p.url, p.plan,
+               ${threshold} AS "inactiveAfterDays", s.capacity, s.assigned, s.billable, s.active_30 AS "active30",
+               s.active_60 AS "active60", s.active_90 AS "active90", s.never_active AS "neverActive", s.reclaimable,
+               CASE WHEN s.capacity > 0 THEN round(s.billable::numeric / s.capacity, 4) END AS utilisation
+        FROM seatsync.connection AS c
+        CROSS JOIN LATERAL seatsync.seat_counts(c.id, now(), ${threshold}, ${defaultGraceDays}::integer) AS s
+        JOIN seatsync.product AS p ON p.connection_id = c.id AND p.product_id = s.product_id
+        ${connectionId === undefined ? sql`` : sql`WHERE c.id = ${connectionId}`}
+        ORDER BY c.name, p.product_key, p.product_id`
     })(undefined)
-  ).pipe(Effect.withSpan("Reports.seatUtilisation"))
+  }).pipe(Effect.withSpan("Reports.seatUtilisation"))
+
+export const SeatLedgerDay = Schema.Struct({
+  connectionId: ConnectionId,
+  connectionName: Schema.String,
+  productId: Schema.String,
+  productKey: Schema.String,
+  productName: Schema.String,
+  /** The UTC day, `YYYY-MM-DD`. */
+  day: Schema.String,
+  capacity: Schema.NullOr(Schema.Int),
+  assigned: Schema.Int,
+  billable: Schema.Int,
+  active30: Schema.Int,
+  active60: Schema.Int,
+  active90: Schema.Int,
+  neverActive: Schema.Int,
+  reclaimable: Schema.Int
+})
+export type SeatLedgerDay = typeof SeatLedgerDay.Type
+
+/**
+ * `seat_ledger`: one row per connection, product and day (each run's counts, the last run of a day wins),
+ * of one connection or of all, oldest day first; products deleted since keep their history.
+ */
+export const seatLedger = (
+  connectionId?: ConnectionId
+): Effect.Effect<ReadonlyArray<SeatLedgerDay>, Failure, SqlClient.SqlClient> =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    SqlSchema.findAll({
+      Request: Schema.Void,
+      Result: SeatLedgerDay,
+      execute: () => sql`
+        SELECT l.connection_id AS "connectionId", c.name AS "connectionName", l.product_id AS "productId",
+               coalesce(p.product_key, l.product_id) AS "productKey", coalesce(p.name, l.product_id) AS "productName",
+               to_char(l.day, 'YYYY-MM-DD') AS day, l.capacity, l.assigned, l.billable, l.active_30 AS "active30",
+               l.active_60 AS "active60", l.active_90 AS "active90", l.never_active AS "neverActive", l.reclaimable
+        FROM seatsync.seat_ledger AS l
+        JOIN seatsync.connection AS c ON c.id = l.connection_id
+        LEFT JOIN seatsync.product AS p ON p.connection_id = l.connection_id AND p.product_id = l.product_id
+        ${connectionId === undefined ? sql`` : sql`WHERE l.connection_id = ${connectionId}`}
+        ORDER BY c.name, "productKey", l.product_id, l.day`
+    })(undefined)
+  ).pipe(Effect.withSpan("Reports.seatLedger"))
 
 export const ReclaimVerdict = Schema.Literal("inactive", "never_active")
 
@@ -152,3 +208,43 @@ export const runHistory = (
         LIMIT ${Math.max(0, Math.floor(limit))}`
     })(undefined)
   ).pipe(Effect.withSpan("Reports.runHistory"))
+
+export const ConnectionHealth = Schema.Struct({
+  connectionId: ConnectionId,
+  connectionName: Schema.String,
+  orgId: Schema.String,
+  schedule: Schema.String,
+  timeZone: Schema.String,
+  pausedAt: Schema.NullOr(Schema.DateFromSelf),
+  pausedReason: Schema.NullOr(Schema.String),
+  consecutiveFailures: Schema.Int,
+  lastRunId: Schema.NullOr(RunIdFromString),
+  lastRunStatus: Schema.NullOr(Status),
+  lastRunStartedAt: Schema.NullOr(Schema.DateFromSelf),
+  lastRunFinishedAt: Schema.NullOr(Schema.DateFromSelf),
+  lastErrorTag: Schema.NullOr(Schema.String),
+  lastErrorMessage: Schema.NullOr(Schema.String),
+  lastSuccessAt: Schema.NullOr(Schema.DateFromSelf)
+})
+export type ConnectionHealth = typeof ConnectionHealth.Type
+
+/** `v_connection_health`: pause state, failure streak, last run and last success, of one connection or of all. */
+export const connectionHealth = (
+  connectionId?: ConnectionId
+): Effect.Effect<ReadonlyArray<ConnectionHealth>, Failure, SqlClient.SqlClient> =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    SqlSchema.findAll({
+      Request: Schema.Void,
+      Result: ConnectionHealth,
+      execute: () => sql`
+        SELECT connection_id AS "connectionId", connection_name AS "connectionName", org_id AS "orgId", schedule,
+               time_zone AS "timeZone", paused_at AS "pausedAt", paused_reason AS "pausedReason",
+               consecutive_failures AS "consecutiveFailures", last_run_id AS "lastRunId",
+               last_run_status AS "lastRunStatus", last_run_started_at AS "lastRunStartedAt",
+               last_run_finished_at AS "lastRunFinishedAt", last_error_tag AS "lastErrorTag",
+               last_error_message AS "lastErrorMessage", last_success_at AS "lastSuccessAt"
+        FROM seatsync.v_connection_health
+        ${connectionId === undefined ? sql`` : sql`WHERE connection_id = ${connectionId}`}
+        ORDER BY connection_name`
+    })(undefined)
+  ).pipe(Effect.withSpan("Reports.connectionHealth"))

@@ -3,6 +3,7 @@ import { expect, it } from "@effect/vitest"
 import { Rejected } from "@seatsync/normalise"
 import { Effect, Option } from "effect"
 import * as Checkpoints from "../src/Checkpoints.js"
+import * as Connections from "../src/Connections.js"
 import * as Database from "../src/Database.js"
 import * as ProductActivities from "../src/ProductActivities.js"
 import * as Quarantine from "../src/Quarantine.js"
@@ -190,6 +191,59 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Reports", (it) =>
         { accountId: "u4", verdict: "never_active" }
       ])
     })
+  )
+
+  it.effect(
+    "utilisation with an overriding threshold, the ledger day by day, and each connection's health",
+    () =>
+      Effect.gen(function* () {
+        const connection = yield* makeConnection()
+        // Yesterday u3 was idle (100 days); today it is back: its Jira seat is no longer reclaimable.
+        const first = yield* syncOrg(connection.id, fixedOrg, { today: ago(1) })
+        const today = {
+          ...fixedOrg,
+          activity: [...fixedOrg.activity, makeActivity("u3", jira, ago(1), new Date(now.getTime() + 1000))]
+        }
+        yield* syncOrg(connection.id, today, { today: now })
+
+        const own = yield* Reports.seatUtilisation(connection.id)
+        expect(own.map((row) => [row.productKey, row.inactiveAfterDays, row.reclaimable])).toEqual([
+          ["confluence", 90, 1],
+          ["jira-software", 90, 1]
+        ])
+        // At 30 days u2 (45 days idle) is reclaimable too; the connection's stored 90 is untouched.
+        const stricter = yield* Reports.seatUtilisation(connection.id, { inactiveAfterDays: 30 })
+        expect(stricter.map((row) => [row.productKey, row.inactiveAfterDays, row.reclaimable])).toEqual([
+          ["confluence", 30, 1],
+          ["jira-software", 30, 2]
+        ])
+        expect((yield* Reports.seatUtilisation(connection.id))[1]?.reclaimable).toBe(1)
+
+        const ledger = yield* Reports.seatLedger(connection.id)
+        const day = (date: Date) => date.toISOString().slice(0, 10)
+        expect(ledger.map((row) => [row.productKey, row.day, row.billable, row.reclaimable])).toEqual([
+          ["confluence", day(ago(1)), 1, 1],
+          ["confluence", day(now), 1, 1],
+          ["jira-software", day(ago(1)), 6, 2],
+          ["jira-software", day(now), 6, 1]
+        ])
+        expect(ledger[0]).toMatchObject({ connectionName: connection.name, productName: wiki.name })
+
+        yield* Connections.recordFailure(connection.id, { reason: "the API key was rejected", pauseAfter: 1 })
+        const [health] = yield* Reports.connectionHealth(connection.id)
+        expect(health).toMatchObject({
+          connectionName: connection.name,
+          pausedReason: "the API key was rejected",
+          consecutiveFailures: 1,
+          lastRunStatus: "succeeded",
+          lastErrorTag: null
+        })
+        expect(health?.pausedAt).toBeInstanceOf(Date)
+        expect(health?.lastSuccessAt).toBeInstanceOf(Date)
+        expect(health?.lastRunId).toBeGreaterThan(first.runId)
+        const everyone = yield* Reports.connectionHealth()
+        expect(everyone.map((row) => row.connectionName)).toContain(connection.name)
+      })
   )
 
   it.effect("quarantined records are stored with the reason and counted in the run and its history", () =>
