@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Simulator } from "@seatsync/atlassian-simulator"
+import { Simulator, SiteHandlers } from "@seatsync/atlassian-simulator"
 import { Effect } from "effect"
+import { pauseConnection } from "./StoreAccess.js"
 import { runCli, tempDataDir } from "./support.js"
 
 const encryptionKey = Buffer.alloc(32, 3).toString("base64")
@@ -81,5 +82,115 @@ describe("seatsync connect and connections", () => {
         expect((yield* runCli(["sync", "acme"], env)).code).toBe(2)
       }),
     180_000
+  )
+  it.scoped(
+    "checks Jira site credentials before storing them, never echoes the token, and resumes a paused connection",
+    () =>
+      Effect.gen(function* () {
+        const simulator = yield* Simulator.start({ users: 10, teamGroups: 2, apiKey: "the-org-key" })
+        const dataDir = yield* tempDataDir
+        const { email, apiToken } = SiteHandlers.defaultSiteCredentials
+        const env = {
+          SEATSYNC_DATA_DIR: dataDir,
+          ATLASSIAN_ADMIN_BASE_URL: simulator.adminBaseUrl,
+          SEATSYNC_ENCRYPTION_KEY: encryptionKey,
+          SEATSYNC_UNSAFE_ANY_SITE_HOST: "true",
+          GOOD_JIRA_TOKEN: apiToken,
+          BAD_JIRA_TOKEN: "not-the-jira-token"
+        }
+        const connect = (args: ReadonlyArray<string>) =>
+          runCli(
+            ["connect", "acme", "--org-id", simulator.orgId, ...args, "--api-key-stdin"],
+            env,
+            "the-org-key\n"
+          )
+        const site = ["--site", simulator.baseUrl]
+
+        const onlyEmail = yield* connect([...site, "--jira-email", email])
+        expect(onlyEmail.code).toBe(2)
+        expect(onlyEmail.stderr).toContain("give both --jira-email EMAIL and --jira-token-env VAR")
+        const onlyToken = yield* connect([...site, "--jira-token-env", "GOOD_JIRA_TOKEN"])
+        expect(onlyToken.code).toBe(2)
+        const noSite = yield* connect(["--jira-email", email, "--jira-token-env", "GOOD_JIRA_TOKEN"])
+        expect(noSite.code).toBe(2)
+        expect(noSite.stderr).toContain("add --site")
+        const unsetVariable = yield* connect([
+          ...site,
+          "--jira-email",
+          email,
+          "--jira-token-env",
+          "NO_SUCH_VAR"
+        ])
+        expect(unsetVariable.code).toBe(2)
+        expect(unsetVariable.stderr).toContain("set the environment variable NO_SUCH_VAR")
+
+        const badToken = yield* connect([
+          ...site,
+          "--jira-email",
+          email,
+          "--jira-token-env",
+          "BAD_JIRA_TOKEN"
+        ])
+        expect(badToken.code).toBe(3)
+        expect(badToken.stderr).toContain(`rejected the email ${email} and its API token (401)`)
+        expect(badToken.stderr).not.toContain("not-the-jira-token")
+        expect((yield* runCli(["connections", "list"], env)).stdout).toContain("No connections yet")
+
+        const good = yield* connect([...site, "--jira-email", email, "--jira-token-env", "GOOD_JIRA_TOKEN"])
+        expect(good.code).toBe(0)
+        expect(good.stdout).toContain(
+          `Jira      ${email} verified (2 Jira products on the site), token stored encrypted`
+        )
+        expect(good.stdout + good.stderr).not.toContain(apiToken)
+
+        const shown = yield* runCli(["connections", "show", "acme"], env)
+        expect(shown.stdout).toMatch(new RegExp(`Jira credentials\\s+${email}, token set`))
+        expect(shown.stdout).toMatch(/state\s+scheduled/)
+        expect(shown.stdout).not.toContain(apiToken)
+
+        // --update keeps the stored Jira credentials (and the key) when it changes something else.
+        const updated = yield* runCli(["connect", "acme", "--update", "--schedule", "0 5 * * *"], env)
+        expect(updated.code).toBe(0)
+        expect(updated.stdout).toContain("(stored, unchanged)")
+
+        // Paused by the worker: list and show say so, with the reason and the streak; --resume clears it.
+        yield* pauseConnection(dataDir, "acme", {
+          reason: "The Atlassian API key was rejected (401)",
+          failures: 3,
+          pauseAfter: 3
+        })
+        const pausedShow = yield* runCli(["connections", "show", "acme"], env)
+        expect(pausedShow.stdout).toMatch(/state\s+PAUSED since /)
+        expect(pausedShow.stdout).toMatch(/paused because\s+The Atlassian API key was rejected \(401\)/)
+        expect(pausedShow.stdout).toMatch(/failures in a row\s+3/)
+        expect((yield* runCli(["connections", "list"], env)).stdout).toContain("PAUSED since")
+
+        expect((yield* runCli(["connect", "acme", "--resume", "--guard", "enabled"], env)).code).toBe(2)
+        const resumed = yield* runCli(["connect", "acme", "--resume"], env)
+        expect(resumed.code).toBe(0)
+        expect(resumed.stdout).toContain("✓ resumed acme: cleared the pause of ")
+        expect(resumed.stdout).toContain("reason    The Atlassian API key was rejected (401)")
+        const after = yield* runCli(["connections", "show", "acme"], env)
+        expect(after.stdout).toMatch(/state\s+scheduled/)
+        expect(after.stdout).toMatch(/failures in a row\s+0/)
+
+        // A change made with --update resumes a paused connection too.
+        yield* pauseConnection(dataDir, "acme", { reason: "three failures", failures: 1, pauseAfter: 1 })
+        const changed = yield* runCli(["connect", "acme", "--update", "--inactive-after-days", "60"], env)
+        expect(changed.code).toBe(0)
+        expect(changed.stdout).toContain("resumed   the change cleared the pause (three failures)")
+
+        const unknown = yield* runCli(["connect", "nope", "--resume"], env)
+        expect(unknown.code).toBe(2)
+        expect(
+          unknown.stderr
+            .trim()
+            .split("\n")
+            .filter((line) => line.startsWith("seatsync:"))
+        ).toEqual([
+          "seatsync: Invalid configuration for name: there is no connection called nope; see `seatsync connections list`"
+        ])
+      }),
+    240_000
   )
 })

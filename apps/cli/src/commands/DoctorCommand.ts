@@ -5,7 +5,7 @@
  */
 import { Args, Command, Options } from "@effect/cli"
 import { FetchHttpClient } from "@effect/platform"
-import { AtlassianClientConfig, InvalidConfig, unpaced } from "@seatsync/atlassian-client"
+import { AtlassianClientConfig, InvalidConfig, pacingFromEnv, unpaced } from "@seatsync/atlassian-client"
 import { Simulator, SiteHandlers } from "@seatsync/atlassian-simulator"
 import { ApiKeyCipher, Connections, Database, Migrations, SyncRuns } from "@seatsync/store"
 import { Config, Console, Effect, Either, Layer, Option, Redacted } from "effect"
@@ -131,6 +131,7 @@ const storedTarget = (connection: Connections.Connection, keyVariable: Option.Op
             }),
       adminBaseUrl,
       site: { unsafeAllowAnyHost: yield* unsafeAnySiteHost },
+      pacing: yield* pacingFromEnv,
       lastRun: yield* lastRunOf(connection)
     } satisfies Target
   })
