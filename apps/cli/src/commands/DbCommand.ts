@@ -29,7 +29,14 @@ const start = Command.make("start", {}, () =>
     }
     yield* runUntilInterrupted
   }).pipe(withErrorReport)
-).pipe(Command.withDescription("Start the embedded PostgreSQL and keep it running until Ctrl-C."))
+).pipe(
+  Command.withDescription(
+    "Start the embedded PostgreSQL and keep it running until Ctrl-C; other seatsync commands join it.\n\n" +
+      "Examples:\n" +
+      "  seatsync db start\n" +
+      "  SEATSYNC_DATA_DIR=/srv/seatsync/postgres seatsync db start"
+  )
+)
 
 const statusCommand = Command.make("status", {}, () =>
   Effect.gen(function* () {
@@ -42,7 +49,14 @@ const statusCommand = Command.make("status", {}, () =>
     })
     yield* Console.log(`embedded PostgreSQL in ${current.dataDir}: ${state}`)
   }).pipe(withErrorReport)
-).pipe(Command.withDescription("Say whether the embedded PostgreSQL exists and runs."))
+).pipe(
+  Command.withDescription(
+    "Say whether the embedded PostgreSQL exists and runs, and which seatsync process holds it.\n\n" +
+      "Examples:\n" +
+      "  seatsync db status\n" +
+      "  SEATSYNC_DATA_DIR=/srv/seatsync/postgres seatsync db status"
+  )
+)
 
 const url = Command.make("url", {}, () =>
   Effect.gen(function* () {
@@ -51,7 +65,10 @@ const url = Command.make("url", {}, () =>
   }).pipe(withErrorReport)
 ).pipe(
   Command.withDescription(
-    'Print a connection URL of the running embedded PostgreSQL, e.g. psql "$(seatsync db url)".'
+    "Print a connection URL of the running embedded PostgreSQL (start it with seatsync db start).\n\n" +
+      "Examples:\n" +
+      '  psql "$(seatsync db url)"\n' +
+      "  psql \"$(seatsync db url)\" -c 'SELECT * FROM seatsync.v_seat_utilisation'"
   )
 )
 
@@ -74,12 +91,21 @@ const stop = Command.make("stop", {}, () =>
   }).pipe(withErrorReport)
 ).pipe(
   Command.withDescription(
-    "Stop the embedded PostgreSQL by asking the seatsync process that holds it to shut down."
+    "Stop the embedded PostgreSQL by asking the seatsync process that holds it to shut down.\n\n" +
+      "Examples:\n" +
+      "  seatsync db stop"
   )
 )
 
 export const dbCommand = Command.make("db").pipe(
-  Command.withDescription("Manage the embedded PostgreSQL used when DATABASE_URL is not set."),
+  Command.withDescription(
+    "Manage the embedded PostgreSQL used when DATABASE_URL is not set.\n\n" +
+      "Examples:\n" +
+      "  seatsync db start            (keeps running; Ctrl-C stops it)\n" +
+      '  psql "$(seatsync db url)"    (in another terminal, while it runs)\n' +
+      "  seatsync db status\n" +
+      "  seatsync db stop"
+  ),
   Command.withSubcommands([start, statusCommand, url, stop])
 )
 
@@ -94,5 +120,10 @@ export const migrateCommand = Command.make("migrate", {}, () =>
     yield* Console.log(`Database migrated: ${rows.map((row) => `${row.id}_${row.name}`).join(", ")}`)
   }).pipe(Effect.provide(Database.layer), withErrorReport)
 ).pipe(
-  Command.withDescription("Apply the database migrations (every command also does so before it starts).")
+  Command.withDescription(
+    "Apply the database migrations (every command also does so before it starts) and list those applied.\n\n" +
+      "Examples:\n" +
+      "  seatsync migrate\n" +
+      "  DATABASE_URL=postgres://seatsync@db.internal:5432/seatsync seatsync migrate"
+  )
 )

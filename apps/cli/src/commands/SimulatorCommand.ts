@@ -52,7 +52,8 @@ export const simulatorCommand = Command.make("simulator", { users, port, seed, a
   }).pipe(withErrorReport)
 ).pipe(
   Command.withDescription(
-    "Serve the simulated Atlassian Admin API until Ctrl-C. Examples:\n" +
+    "Serve the simulated Atlassian Admin API (a seeded organisation, optionally with faults) until Ctrl-C.\n\n" +
+      "Examples:\n" +
       "  seatsync simulator --users 10000 --port 4010 --api-key KEY\n" +
       "  seatsync simulator --faults 'searchDirectoryUsers:status=503:calls=2-3'\n" +
       "  ATLASSIAN_ADMIN_BASE_URL=http://127.0.0.1:4010/admin ATLASSIAN_API_KEY=KEY seatsync sync --org-id <printed org>"
