@@ -142,7 +142,7 @@ const storedTarget = (connection: Connections.Connection, keyVariable: Option.Op
  */
 const demoTarget = (seedValue: number) =>
   Effect.gen(function* () {
-    const simulator = yield* Simulator.start({ seed: seedValue, users: 50 })
+    const simulator = yield* Simulator.start({ seed: seedValue, users: 500 })
     const stored = Option.filter(
       yield* Connections.findByName("demo"),
       (connection) => connection.orgId === simulator.orgId
