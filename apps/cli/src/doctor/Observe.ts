@@ -138,17 +138,17 @@ export const observe = (target: Target): Effect.Effect<Observations, never, Http
     }
 
     const siteClient = SiteClient.layer(target.site)
+    const siteUrl = subject.siteUrl
     const cloudId: Observations["cloudId"] =
-      subject.siteUrl === null
+      siteUrl === null
         ? Option.none()
         : Option.some(
             yield* Effect.either(
-              Effect.flatMap(SiteClient.SiteClient, (site) => site.cloudId(subject.siteUrl ?? "")).pipe(
+              Effect.flatMap(SiteClient.SiteClient, (site) => site.cloudId(siteUrl)).pipe(
                 Effect.provide(siteClient)
               )
             )
           )
-    const siteUrl = subject.siteUrl
     const jira: Observations["jira"] = Option.isNone(target.jira)
       ? Option.none()
       : Option.some({
