@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { runCli } from "./support.js"
 
-// The commands of this file's scope: connect, connections, doctor and report are not listed here.
+// sync, backfill, db, migrate and simulator; connect, connections, doctor and report are not covered here.
 const commands: ReadonlyArray<ReadonlyArray<string>> = [
   ["sync"],
   ["backfill"],

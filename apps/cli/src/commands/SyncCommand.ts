@@ -292,9 +292,12 @@ const syncAll = (options: Omit<RunOptions, "trigger">, label: string) =>
       const width = Math.max(...outcomes.map((outcome) => outcome.connection.length))
       yield* Console.log(
         [
+          "",
           ...summaries,
-          `${outcomes.length} connections:`,
-          ...outcomes.map((outcome) => outcomeLine(outcome, width))
+          [
+            `${outcomes.length} ${outcomes.length === 1 ? "connection" : "connections"}:`,
+            ...outcomes.map((outcome) => outcomeLine(outcome, width))
+          ].join("\n")
         ].join("\n\n")
       )
     }
