@@ -1,0 +1,373 @@
+/**
+ * The worker's Prometheus metrics: read from the database at scrape time (two aggregate queries over the run
+ * ledger and `v_connection_health`, so every replica reports the same run counters) plus this process's
+ * lifecycle (jobs in flight, draining), then rendered as text by a pure function.
+ */
+import { SqlClient, type SqlError, SqlSchema } from "@effect/sql"
+import { Effect, type ParseResult, Schema } from "effect"
+import { type MetricFamily, render as renderFamilies, type Sample } from "./Exposition.js"
+import { type LifecycleSnapshot, WorkerLifecycle } from "./WorkerLifecycle.js"
+
+/** Upper bounds (seconds) of the run duration histogram's buckets, ascending; `+Inf` is implied. */
+export const durationBuckets: ReadonlyArray<number> = [5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 14400]
+
+/** Run statuses that end a run; the run counters and the duration histogram count these. */
+export const finishedStatuses = ["succeeded", "failed", "interrupted"] as const
+
+/** The runs of one connection in one status, summed. */
+export interface RunTotals {
+  readonly connection: string
+  readonly status: string
+  readonly runs: number
+  readonly apiCalls: number
+  readonly retries: number
+  readonly rateLimited: number
+  readonly sleptSeconds: number
+  /** Finished runs (all of them unless `status` is `running`) and their summed duration. */
+  readonly finished: number
+  readonly durationSeconds: number
+  /** Cumulative counts of finished runs per `durationBuckets` bound (same length and order). */
+  readonly durationBucketCounts: ReadonlyArray<number>
+  /** `entity_counts` summed by entity. */
+  readonly records: Readonly<Record<string, number>>
+}
+
+/** One connection's row of `v_connection_health`. */
+export interface ConnectionHealth {
+  readonly connection: string
+  readonly pausedReason: string | null
+  readonly consecutiveFailures: number
+  /** Unix seconds of the last succeeded run's end; `null` when none succeeded. */
+  readonly lastSuccessSeconds: number | null
+}
+
+/** Everything one scrape reports. */
+export interface MetricsSnapshot {
+  readonly runs: ReadonlyArray<RunTotals>
+  readonly connections: ReadonlyArray<ConnectionHealth>
+  readonly process: LifecycleSnapshot
+}
+
+/** Longer pause reasons are cut to this many characters in the `reason` label. */
+export const reasonLabelLength = 200
+
+const truncate = (text: string, length: number) =>
+  text.length <= length ? text : `${text.slice(0, length - 1)}…`
+
+const byConnection = (connection: string): Sample["labels"] => [["connection", connection]]
+
+const sumBy = (rows: ReadonlyArray<RunTotals>, connection: string, field: (row: RunTotals) => number) =>
+  rows.filter((row) => row.connection === connection).reduce((total, row) => total + field(row), 0)
+
+/** The metric families of a snapshot, in a stable order (connections by name). */
+export const families = (snapshot: MetricsSnapshot): ReadonlyArray<MetricFamily> => {
+  const names = [
+    ...new Set([...snapshot.connections.map((c) => c.connection), ...snapshot.runs.map((r) => r.connection)])
+  ].sort()
+  const finished = snapshot.runs.filter((row) => row.status !== "running")
+  const perConnection = (field: (row: RunTotals) => number): ReadonlyArray<Sample> =>
+    names.map((connection) => ({
+      labels: byConnection(connection),
+      value: sumBy(finished, connection, field)
+    }))
+  const histogram = finished.flatMap((row): ReadonlyArray<Sample> => {
+    const labels: Sample["labels"] = [
+      ["connection", row.connection],
+      ["status", row.status]
+    ]
+    return [
+      ...durationBuckets.map((bound, i) => ({
+        suffix: "_bucket",
+        labels: [...labels, ["le", String(bound)] as const],
+        value: row.durationBucketCounts[i] ?? 0
+      })),
+      { suffix: "_bucket", labels: [...labels, ["le", "+Inf"] as const], value: row.finished },
+      { suffix: "_sum", labels, value: row.durationSeconds },
+      { suffix: "_count", labels, value: row.finished }
+    ]
+  })
+  const records = names.flatMap((connection) => {
+    const totals = new Map<string, number>()
+    for (const row of finished) {
+      if (row.connection !== connection) continue
+      for (const [entity, count] of Object.entries(row.records)) {
+        totals.set(entity, (totals.get(entity) ?? 0) + count)
+      }
+    }
+    return [...totals.keys()].sort().map(
+      (entity): Sample => ({
+        labels: [
+          ["connection", connection],
+          ["entity", entity]
+        ],
+        value: totals.get(entity) ?? 0
+      })
+    )
+  })
+  const health = new Map(snapshot.connections.map((c) => [c.connection, c]))
+  const healthy = snapshot.connections.slice().sort((a, b) => a.connection.localeCompare(b.connection))
+  return [
+    {
+      name: "seatsync_sync_runs_total",
+      help: "Finished sync runs by connection and final status (from the run ledger, the same on every replica).",
+      type: "counter",
+      samples: names.flatMap((connection) =>
+        finishedStatuses.map((status) => ({
+          labels: [
+            ["connection", connection],
+            ["status", status]
+          ],
+          value: sumBy(finished, connection, (row) => (row.status === status ? row.runs : 0))
+        }))
+      )
+    },
+    {
+      name: "seatsync_sync_runs_running",
+      help: "Sync runs in progress now, by connection (any process, CLI or worker).",
+      type: "gauge",
+      samples: names.map((connection) => ({
+        labels: byConnection(connection),
+        value: sumBy(snapshot.runs, connection, (row) => (row.status === "running" ? row.runs : 0))
+      }))
+    },
+    {
+      name: "seatsync_sync_run_duration_seconds",
+      help: "Duration of finished sync runs, from start to finish, by connection and final status.",
+      type: "histogram",
+      samples: histogram
+    },
+    {
+      name: "seatsync_records_total",
+      help: "Records staged by finished sync runs (the run's entity_counts), by connection and entity.",
+      type: "counter",
+      samples: records
+    },
+    {
+      name: "seatsync_api_calls_total",
+      help: "Atlassian API requests made by finished sync runs, by connection.",
+      type: "counter",
+      samples: perConnection((row) => row.apiCalls)
+    },
+    {
+      name: "seatsync_api_rate_limited_total",
+      help: "Atlassian API responses 429 (rate limited) received by finished sync runs, by connection.",
+      type: "counter",
+      samples: perConnection((row) => row.rateLimited)
+    },
+    {
+      name: "seatsync_api_retries_total",
+      help: "Atlassian API requests retried by finished sync runs, by connection.",
+      type: "counter",
+      samples: perConnection((row) => row.retries)
+    },
+    {
+      name: "seatsync_api_slept_seconds_total",
+      help: "Seconds finished sync runs spent waiting on rate limits and retry back-off, by connection.",
+      type: "counter",
+      samples: perConnection((row) => row.sleptSeconds)
+    },
+    {
+      name: "seatsync_last_success_timestamp_seconds",
+      help: "Unix time at which the connection's last succeeded run finished; 0 if none ever succeeded.",
+      type: "gauge",
+      samples: names.map((connection) => ({
+        labels: byConnection(connection),
+        value: health.get(connection)?.lastSuccessSeconds ?? 0
+      }))
+    },
+    {
+      name: "seatsync_connection_paused",
+      help: "1 if the connection is paused after repeated failures (until `seatsync connect <name> --resume`), else 0.",
+      type: "gauge",
+      samples: names.map((connection) => ({
+        labels: byConnection(connection),
+        value: health.get(connection)?.pausedReason == null ? 0 : 1
+      }))
+    },
+    {
+      name: "seatsync_connection_paused_info",
+      help: "Why a paused connection was paused (always 1; one series per paused connection).",
+      type: "gauge",
+      samples: healthy.flatMap(
+        (c): ReadonlyArray<Sample> =>
+          c.pausedReason === null
+            ? []
+            : [
+                {
+                  labels: [
+                    ["connection", c.connection],
+                    ["reason", truncate(c.pausedReason, reasonLabelLength)]
+                  ],
+                  value: 1
+                }
+              ]
+      )
+    },
+    {
+      name: "seatsync_connection_consecutive_failures",
+      help: "Scheduled runs of the connection that failed in a row since its last success or resume.",
+      type: "gauge",
+      samples: names.map((connection) => ({
+        labels: byConnection(connection),
+        value: health.get(connection)?.consecutiveFailures ?? 0
+      }))
+    },
+    {
+      name: "seatsync_worker_jobs_in_flight",
+      help: "Sync jobs this worker process is running now (per process).",
+      type: "gauge",
+      samples: [{ labels: [], value: snapshot.process.jobsInFlight }]
+    },
+    {
+      name: "seatsync_worker_draining",
+      help: "1 once this worker process is shutting down and takes no new work, else 0 (per process).",
+      type: "gauge",
+      samples: [{ labels: [], value: snapshot.process.draining ? 1 : 0 }]
+    },
+    {
+      name: "seatsync_worker_start_time_seconds",
+      help: "Unix time at which this worker process started (per process).",
+      type: "gauge",
+      samples: [{ labels: [], value: snapshot.process.startedAt.getTime() / 1000 }]
+    }
+  ]
+}
+
+/** The scrape body for a snapshot (Prometheus text format 0.0.4). */
+export const render = (snapshot: MetricsSnapshot): string => renderFamilies(families(snapshot))
+
+const RunTotalsRow = Schema.Struct({
+  connection: Schema.String,
+  status: Schema.String,
+  runs: Schema.Number,
+  api_calls: Schema.Number,
+  retries: Schema.Number,
+  rate_limited: Schema.Number,
+  slept_seconds: Schema.Number,
+  finished: Schema.Number,
+  duration_seconds: Schema.Number,
+  duration_bucket_counts: Schema.Array(Schema.Number),
+  records: Schema.Record({ key: Schema.String, value: Schema.Number })
+})
+
+const ConnectionHealthRow = Schema.Struct({
+  connection: Schema.String,
+  paused_reason: Schema.NullOr(Schema.String),
+  consecutive_failures: Schema.Number,
+  last_success_seconds: Schema.NullOr(Schema.Number)
+})
+
+/**
+ * The run ledger summed by connection and status: one row per pair, whatever the number of runs. Counts and
+ * sums are cast to float8/int so that node-postgres returns numbers.
+ */
+export const readRunTotals: Effect.Effect<
+  ReadonlyArray<RunTotals>,
+  SqlError.SqlError | ParseResult.ParseError,
+  SqlClient.SqlClient
+> = Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  SqlSchema.findAll({
+    Request: Schema.Void,
+    Result: RunTotalsRow,
+    execute: () => sql`
+      WITH totals AS (
+        SELECT r.connection_id, r.status, count(*)::int AS runs,
+               sum(r.api_calls)::float8 AS api_calls, sum(r.retries)::float8 AS retries,
+               sum(r.rate_limited)::float8 AS rate_limited, (sum(r.slept_ms) / 1000.0)::float8 AS slept_seconds,
+               count(r.finished_at)::int AS finished,
+               coalesce(sum(extract(epoch FROM r.finished_at - r.started_at)), 0)::float8 AS duration_seconds
+        FROM seatsync.sync_run AS r
+        GROUP BY r.connection_id, r.status
+      ), buckets AS (
+        SELECT b.connection_id, b.status, array_agg(b.runs ORDER BY b.le) AS counts
+        FROM (
+          SELECT r.connection_id, r.status, bound.le,
+                 count(*) FILTER (WHERE extract(epoch FROM r.finished_at - r.started_at) <= bound.le)::int AS runs
+          FROM seatsync.sync_run AS r
+          CROSS JOIN unnest(${`{${durationBuckets.join(",")}}`}::float8[]) AS bound (le)
+          WHERE r.finished_at IS NOT NULL
+          GROUP BY r.connection_id, r.status, bound.le
+        ) AS b
+        GROUP BY b.connection_id, b.status
+      ), records AS (
+        SELECT e.connection_id, e.status, jsonb_object_agg(e.entity, e.total) AS totals
+        FROM (
+          SELECT r.connection_id, r.status, entry.key AS entity, sum((entry.value #>> '{}')::float8) AS total
+          FROM seatsync.sync_run AS r
+          CROSS JOIN LATERAL jsonb_each(r.entity_counts) AS entry
+          WHERE jsonb_typeof(entry.value) = 'number'
+          GROUP BY r.connection_id, r.status, entry.key
+        ) AS e
+        GROUP BY e.connection_id, e.status
+      )
+      SELECT c.name AS connection, t.status, t.runs, t.api_calls, t.retries, t.rate_limited, t.slept_seconds,
+             t.finished, t.duration_seconds,
+             coalesce(b.counts, '{}'::int[]) AS duration_bucket_counts,
+             coalesce(rec.totals, '{}'::jsonb) AS records
+      FROM totals AS t
+      JOIN seatsync.connection AS c ON c.id = t.connection_id
+      LEFT JOIN buckets AS b ON b.connection_id = t.connection_id AND b.status = t.status
+      LEFT JOIN records AS rec ON rec.connection_id = t.connection_id AND rec.status = t.status
+      ORDER BY c.name, t.status`
+  })(undefined).pipe(
+    Effect.map((rows) =>
+      rows.map(
+        (row): RunTotals => ({
+          connection: row.connection,
+          status: row.status,
+          runs: row.runs,
+          apiCalls: row.api_calls,
+          retries: row.retries,
+          rateLimited: row.rate_limited,
+          sleptSeconds: row.slept_seconds,
+          finished: row.finished,
+          durationSeconds: row.duration_seconds,
+          durationBucketCounts: row.duration_bucket_counts,
+          records: row.records
+        })
+      )
+    ),
+    Effect.withSpan("Metrics.readRunTotals")
+  )
+)
+
+/** Every connection's pause state, failure streak and last success (`v_connection_health`). */
+export const readConnectionHealth: Effect.Effect<
+  ReadonlyArray<ConnectionHealth>,
+  SqlError.SqlError | ParseResult.ParseError,
+  SqlClient.SqlClient
+> = Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  SqlSchema.findAll({
+    Request: Schema.Void,
+    Result: ConnectionHealthRow,
+    execute: () => sql`
+      SELECT h.connection_name AS connection, h.paused_reason, h.consecutive_failures,
+             extract(epoch FROM h.last_success_at)::float8 AS last_success_seconds
+      FROM seatsync.v_connection_health AS h
+      ORDER BY h.connection_name`
+  })(undefined).pipe(
+    Effect.map((rows) =>
+      rows.map(
+        (row): ConnectionHealth => ({
+          connection: row.connection,
+          pausedReason: row.paused_reason,
+          consecutiveFailures: row.consecutive_failures,
+          lastSuccessSeconds: row.last_success_seconds
+        })
+      )
+    ),
+    Effect.withSpan("Metrics.readConnectionHealth")
+  )
+)
+
+/** One scrape's data: the two queries and this process's lifecycle. */
+export const collect: Effect.Effect<
+  MetricsSnapshot,
+  SqlError.SqlError | ParseResult.ParseError,
+  SqlClient.SqlClient | WorkerLifecycle
+> = Effect.gen(function* () {
+  const lifecycle = yield* WorkerLifecycle
+  const runs = yield* readRunTotals
+  const connections = yield* readConnectionHealth
+  return { runs, connections, process: yield* lifecycle.snapshot }
+}).pipe(Effect.withSpan("Metrics.collect"))
