@@ -4,6 +4,7 @@ import { backfillCommand } from "./commands/BackfillCommand.js"
 import { connectCommand, connectionsCommand } from "./commands/ConnectCommand.js"
 import { dbCommand, migrateCommand } from "./commands/DbCommand.js"
 import { doctorCommand } from "./commands/DoctorCommand.js"
+import { reportCommand } from "./commands/ReportCommand.js"
 import { simulatorCommand } from "./commands/SimulatorCommand.js"
 import { syncCommand } from "./commands/SyncCommand.js"
 
@@ -15,6 +16,7 @@ export const seatsync = Command.make("seatsync").pipe(
     doctorCommand,
     syncCommand,
     backfillCommand,
+    reportCommand,
     dbCommand,
     migrateCommand,
     simulatorCommand
