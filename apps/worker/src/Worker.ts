@@ -85,6 +85,8 @@ const startWorking = (config: WorkerConfig, hooks: WorkerHooks, extraQueues: Rea
         )
         const finished = yield* running.pipe(
           Effect.repeat({ schedule: Schedule.spaced("200 millis"), until: (n) => n === 0 }),
+          // Finalizers run uninterruptibly; the wait must be interruptible for the timeout to end it.
+          Effect.interruptible,
           Effect.timeoutOption(config.shutdownGrace)
         )
         if (Option.isNone(finished)) {

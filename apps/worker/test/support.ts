@@ -1,0 +1,110 @@
+/**
+ * Test support for the process tests: start the built `seatsync-worker` against a test database, collect its
+ * JSON log lines, signal it, await its exit; poll the database until a condition holds.
+ */
+import { type ChildProcess, spawn } from "node:child_process"
+import path from "node:path"
+import { fileURLToPath } from "node:url"
+import { ApiKeyCipher, Connections } from "@seatsync/store"
+import { Deferred, Duration, Effect, Redacted } from "effect"
+
+export const binary = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/bin.js")
+
+export interface LogLine {
+  readonly message: unknown
+  readonly logLevel: string
+  readonly annotations: Record<string, unknown>
+}
+
+export interface WorkerProcess {
+  readonly name: string
+  readonly pid: number
+  /** Every JSON log line so far. */
+  readonly lines: Array<LogLine>
+  /** Everything written to stdout and stderr, for secret checks. */
+  readonly output: () => string
+  readonly signal: (signal: NodeJS.Signals) => void
+  /** The exit code (null when killed by a signal). */
+  readonly exited: Effect.Effect<number | null>
+}
+
+/** Spawns the worker; the scope's release SIGKILLs it if it still runs. */
+export const spawnWorker = (name: string, args: ReadonlyArray<string>, env: Record<string, string>) =>
+  Effect.acquireRelease(
+    Effect.gen(function* () {
+      const exited = yield* Deferred.make<number | null>()
+      const child: ChildProcess = spawn(process.execPath, [binary, ...args], {
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+        stdio: ["ignore", "pipe", "pipe"]
+      })
+      let raw = ""
+      let pending = ""
+      const lines: Array<LogLine> = []
+      child.stdout?.on("data", (chunk: Buffer) => {
+        const text = chunk.toString("utf8")
+        raw += text
+        pending += text
+        const complete = pending.split("\n")
+        pending = complete.pop() ?? ""
+        for (const line of complete) {
+          if (line.startsWith("{")) lines.push(JSON.parse(line) as LogLine)
+        }
+      })
+      child.stderr?.on("data", (chunk: Buffer) => {
+        raw += chunk.toString("utf8")
+      })
+      child.on("exit", (code) => Deferred.unsafeDone(exited, Effect.succeed(code)))
+      const worker: WorkerProcess = {
+        name,
+        pid: child.pid ?? -1,
+        lines,
+        output: () => raw,
+        signal: (signal) => void child.kill(signal),
+        exited: Deferred.await(exited)
+      }
+      return { worker, child }
+    }),
+    ({ child }) => Effect.sync(() => (child.exitCode === null ? void child.kill("SIGKILL") : undefined))
+  ).pipe(Effect.map(({ worker }) => worker))
+
+/** Polls `effect` until `done` holds for its result, or fails after `timeout` saying what it waited for. */
+export const eventually = <A, E, R>(
+  what: string,
+  effect: Effect.Effect<A, E, R>,
+  done: (value: A) => boolean,
+  timeout: Duration.DurationInput = "60 seconds"
+) =>
+  Effect.gen(function* () {
+    for (;;) {
+      const value = yield* effect
+      if (done(value)) return value
+      yield* Effect.sleep("250 millis")
+    }
+  }).pipe(
+    Effect.timeoutFail({ duration: timeout, onTimeout: () => new Error(`timed out waiting for ${what}`) })
+  )
+
+/** Registers a connection as `seatsync connect` does: its key encrypted under `encryptionKey`. */
+export const connect = (
+  name: string,
+  options: {
+    readonly orgId: string
+    readonly apiKey: string
+    readonly schedule: string
+    readonly encryptionKey: string
+  }
+) =>
+  Effect.gen(function* () {
+    const key = yield* ApiKeyCipher.parseEncryptionKey(Redacted.make(options.encryptionKey))
+    return yield* Connections.upsert({
+      name,
+      orgId: options.orgId,
+      schedule: options.schedule,
+      timeZone: "UTC",
+      apiKeyCiphertext: ApiKeyCipher.encrypt(key, name, Redacted.make(options.apiKey))
+    })
+  })
+
+export const messages = (worker: WorkerProcess) => worker.lines.map((line) => line.message)
+
+export const since = (start: number) => Duration.millis(Date.now() - start)
