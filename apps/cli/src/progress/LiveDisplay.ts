@@ -3,11 +3,13 @@
  * left showing its last frame — with the cursor visible again — when its scope closes, whether the work
  * finished, failed or was interrupted by Ctrl-C.
  */
-import { Clock, Effect, Ref, Schedule, type Scope } from "effect"
+import { Clock, Effect, Exit, Ref, type Scope } from "effect"
 
 const csi = "\u001b["
 const hideCursor = `${csi}?25l`
 const showCursor = `${csi}?25h`
+/** The last frame's last line when Ctrl-C (or SIGTERM) ended the work. */
+export const interruptedLine = "  interrupted (Ctrl-C)"
 
 /**
  * The characters that replace the previous frame (`previousLines` tall) with `lines`: move to the start of
@@ -23,6 +25,12 @@ export const frame = (previousLines: number, lines: ReadonlyArray<string>, colum
   return `${up}${lines.map((line) => `${fit(line)}${csi}K\n`).join("")}${csi}J`
 }
 
+/** What a display needs of its terminal: `process.stderr` is one. */
+export interface DisplayOutput {
+  readonly columns?: number | undefined
+  readonly write: (text: string) => unknown
+}
+
 export interface LiveDisplay<S> {
   /** Changes the state; the next redraw (within 100 ms) shows it. */
   readonly update: (f: (state: S) => S) => Effect.Effect<void>
@@ -31,7 +39,8 @@ export interface LiveDisplay<S> {
 export interface LiveDisplayOptions<S> {
   readonly initial: S
   readonly render: (state: S, elapsedMillis: number) => ReadonlyArray<string>
-  readonly output: NodeJS.WriteStream
+  /** Where frames go: a terminal's stream (stderr). */
+  readonly output: DisplayOutput
   readonly intervalMillis?: number | undefined
 }
 
@@ -46,21 +55,32 @@ export const liveDisplay = <S>(
     const state = yield* Ref.make(options.initial)
     const started = yield* Clock.currentTimeMillis
     let drawnLines = 0
-    const draw = Effect.gen(function* () {
-      const lines = options.render(yield* Ref.get(state), (yield* Clock.currentTimeMillis) - started)
-      // A terminal that does not report its size (0 columns) gets the classic 80.
-      const columns = options.output.columns > 0 ? options.output.columns : 80
-      const text = frame(drawnLines, lines, columns)
-      drawnLines = lines.length
-      yield* Effect.sync(() => void options.output.write(text))
-    })
+    const draw = (closing: ReadonlyArray<string>) =>
+      Effect.gen(function* () {
+        const lines = [
+          ...options.render(yield* Ref.get(state), (yield* Clock.currentTimeMillis) - started),
+          ...closing
+        ]
+        // A terminal that does not report its size (0 columns) gets the classic 80.
+        const reported = options.output.columns ?? 0
+        const columns = reported > 0 ? reported : 80
+        const text = frame(drawnLines, lines, columns)
+        drawnLines = lines.length
+        yield* Effect.sync(() => void options.output.write(text))
+      })
     // Registered before the redraw loop so that it runs after the loop is interrupted: the last frame stays.
     yield* Effect.acquireRelease(
       Effect.sync(() => void options.output.write(hideCursor)),
-      () => draw.pipe(Effect.zipRight(Effect.sync(() => void options.output.write(showCursor))))
+      (_, exit) =>
+        draw(Exit.isInterrupted(exit) ? [interruptedLine] : []).pipe(
+          Effect.zipRight(Effect.sync(() => void options.output.write(showCursor)))
+        )
     )
-    yield* draw.pipe(
-      Effect.repeat(Schedule.spaced(`${options.intervalMillis ?? 100} millis`)),
+    // The first frame now, then one per interval: never more often, however many updates arrive.
+    yield* draw([])
+    yield* Effect.sleep(`${options.intervalMillis ?? 100} millis`).pipe(
+      Effect.zipRight(draw([])),
+      Effect.forever,
       Effect.forkScoped
     )
     return { update: (f) => Ref.update(state, f) } satisfies LiveDisplay<S>
