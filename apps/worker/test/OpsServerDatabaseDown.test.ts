@@ -60,7 +60,9 @@ it.scopedLive(
         SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend'`
       const pids = [cluster.pid, ...backends.map((backend) => backend.pid)]
       const signalAll = (signal: NodeJS.Signals) =>
-        Effect.sync(() => pids.forEach((pid) => process.kill(pid, signal)))
+        Effect.sync(() => {
+          for (const pid of pids) process.kill(pid, signal)
+        })
       const whileHung = yield* Effect.acquireUseRelease(
         signalAll("SIGSTOP"),
         () => Effect.all([get(`${url}/readyz`), get(`${url}/metrics`), get(`${url}/healthz`)]),
