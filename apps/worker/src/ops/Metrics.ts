@@ -105,7 +105,9 @@ export const families = (snapshot: MetricsSnapshot): ReadonlyArray<MetricFamily>
     )
   })
   const health = new Map(snapshot.connections.map((c) => [c.connection, c]))
-  const healthy = snapshot.connections.slice().sort((a, b) => a.connection.localeCompare(b.connection))
+  const connectionsByName = snapshot.connections
+    .slice()
+    .sort((a, b) => a.connection.localeCompare(b.connection))
   return [
     {
       name: "seatsync_sync_runs_total",
@@ -181,14 +183,14 @@ export const families = (snapshot: MetricsSnapshot): ReadonlyArray<MetricFamily>
       type: "gauge",
       samples: names.map((connection) => ({
         labels: byConnection(connection),
-        value: health.get(connection)?.pausedReason == null ? 0 : 1
+        value: (health.get(connection)?.pausedReason ?? null) === null ? 0 : 1
       }))
     },
     {
       name: "seatsync_connection_paused_info",
       help: "Why a paused connection was paused (always 1; one series per paused connection).",
       type: "gauge",
-      samples: healthy.flatMap(
+      samples: connectionsByName.flatMap(
         (c): ReadonlyArray<Sample> =>
           c.pausedReason === null
             ? []
