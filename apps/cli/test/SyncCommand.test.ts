@@ -16,8 +16,17 @@ describe("seatsync sync", () => {
         expect(first.code).toBe(0)
         expect(first.stdout).toMatch(/ users\s+150\s+150\s+0\s+0\s+0\s+0\n/)
         expect(first.stdout).toContain(`embedded PostgreSQL in ${dataDir}`)
+        // Not a terminal (a pipe): plain progress lines on stdout, no cursor movement anywhere.
+        expect(first.stdout).toMatch(
+          /^→ run #1 started for connection "demo" \(org [\w-]+\)\n→ organisation verified: /
+        )
+        expect(first.stdout).toContain("  users: page 2, 150 records\n")
+        expect(first.stdout).toMatch(/→ merging \d+ staged records into the live tables\n/)
+        expect(`${first.stdout}${first.stderr}`).not.toContain("\u001b[")
         const second = yield* runCli(["sync", "--demo", "--users", "150", "--json"], env)
         expect(second.code).toBe(0)
+        // --json: stdout is the one document, no progress.
+        expect(second.stdout.trim().split("\n")).toHaveLength(1)
         const summary = JSON.parse(second.stdout) as {
           entities: Record<string, Record<string, number>>
           runId: number
