@@ -150,6 +150,17 @@ describe("seatsync doctor", () => {
         expect(lineOf(demo.stdout, "last run")).toContain("never synced")
         expect(demo.stdout).toContain("fix: `seatsync sync --demo`")
         expect(checkLines(demo.stdout).some((line) => line.startsWith("  ✗ "))).toBe(false)
+
+        // An unreachable database is a failed check with its fix, its password never shown.
+        const deadDatabase = yield* runCli(["doctor"], {
+          DATABASE_URL: "postgres://seatsync:hunter2@127.0.0.1:1/seatsync"
+        })
+        expect(deadDatabase.code).toBe(11)
+        expect(lineOf(deadDatabase.stdout, "database")).toMatch(
+          /^ {2}✗ database\s+PostgreSQL at 127\.0\.0\.1:1/
+        )
+        expect(deadDatabase.stdout).toContain("fix: Check DATABASE_URL")
+        expect(deadDatabase.stdout + deadDatabase.stderr).not.toContain("hunter2")
       }),
     120_000
   )

@@ -13,7 +13,12 @@ import { jiraCredentialsOfConnection, keyOfConnection } from "../ConnectionKey.j
 import { databaseLabel } from "../DatabaseLabel.js"
 import { anyFailed, renderText, renderVerdict, type Section, toJson } from "../doctor/Check.js"
 import { connectionSection } from "../doctor/ConnectionChecks.js"
-import { databaseCheck, databaseSection, encryptionKeyCheck } from "../doctor/DatabaseChecks.js"
+import {
+  type DatabaseFailure,
+  databaseCheck,
+  databaseSection,
+  encryptionKeyCheck
+} from "../doctor/DatabaseChecks.js"
 import type { LastRun, ProbeError, Subject } from "../doctor/Observations.js"
 import { observe, type Target } from "../doctor/Observe.js"
 import { reportFor, withErrorReport } from "../ErrorReport.js"
@@ -47,6 +52,17 @@ const asProbeError = (error: unknown): ProbeError => ({
       : "Error",
   message: reportFor(error).sentence
 })
+
+/** A database failure: what went wrong, and its own remedy when it carries one (`DatabaseUnavailable`). */
+const databaseFailure = (error: unknown): DatabaseFailure =>
+  typeof error === "object" &&
+  error !== null &&
+  "reason" in error &&
+  typeof error.reason === "string" &&
+  "remedy" in error &&
+  typeof error.remedy === "string"
+    ? { _tag: asProbeError(error)._tag, message: error.reason, remedy: error.remedy }
+    : asProbeError(error)
 
 /** A tagged error's own message (for errors whose sentence would add an unrelated generic fix). */
 const ownMessage = (error: { readonly _tag: string; readonly message: string }): ProbeError => ({
@@ -199,7 +215,7 @@ const doctor = (args: DoctorArgs) =>
     const database = yield* Effect.either(Layer.build(Database.layer))
     if (Either.isLeft(database)) {
       return [
-        databaseSection([databaseCheck(label, Either.left(asProbeError(database.left)))])
+        databaseSection([databaseCheck(label, Either.left(databaseFailure(database.left)))])
       ] as ReadonlyArray<Section>
     }
     return yield* Effect.gen(function* () {

@@ -4,18 +4,24 @@ import { Either, Option } from "effect"
 import { type Check, fail, pass, type Section } from "./Check.js"
 import type { ProbeError } from "./Observations.js"
 
+/** Why the database could not be used, with its own remedy when the failure carries one. */
+export interface DatabaseFailure extends ProbeError {
+  readonly remedy?: string | undefined
+}
+
 const makeAKey = 'export SEATSYNC_ENCRYPTION_KEY="$(openssl rand -base64 32)" and keep it in a secret store'
 
 export const databaseCheck = (
   label: string,
-  status: Either.Either<Migrations.MigrationStatus, ProbeError>
+  status: Either.Either<Migrations.MigrationStatus, DatabaseFailure>
 ): Check =>
   Either.match(status, {
     onLeft: (error) =>
       fail(
         "database",
         `${label}: ${error.message}`,
-        "Check DATABASE_URL (or unset it to use the embedded PostgreSQL) and that the server is running, then run `seatsync doctor` again"
+        error.remedy ??
+          "Check DATABASE_URL (or unset it to use the embedded PostgreSQL) and that the server is running, then run `seatsync doctor` again"
       ),
     onRight: ({ applied, pending, unknown }) =>
       unknown.length > 0
