@@ -208,6 +208,12 @@ interface DoctorArgs {
 /** Every section: the database first; without it, nothing else can be read. */
 const doctor = (args: DoctorArgs) =>
   Effect.gen(function* () {
+    if (args.demo && Option.isSome(args.connection)) {
+      return yield* new InvalidConfig({
+        field: "--demo",
+        reason: `give either a connection (${args.connection.value}) or --demo, not both`
+      })
+    }
     const label = yield* databaseLabel
     const encryptionKey = yield* Effect.either(ApiKeyCipher.encryptionKey).pipe(
       Effect.map(Either.mapLeft(ownMessage))
