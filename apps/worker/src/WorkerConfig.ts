@@ -4,7 +4,7 @@
  * on its own schedule.
  */
 import { AtlassianClientConfig, type PacingOptions, pacingFromEnv } from "@seatsync/atlassian-client"
-import { Config, Duration, Option } from "effect"
+import { Config, type ConfigError, Duration, Option } from "effect"
 
 export interface WorkerConfig {
   /** Sync jobs this process runs at once. */
@@ -110,3 +110,17 @@ export const retiredVariables = [
 
 export const isSet = (name: string): Config.Config<boolean> =>
   Config.option(Config.string(name)).pipe(Config.map(Option.isSome))
+
+/** A configuration error as sentences: each variable and what is wrong with it. */
+export const describeConfigError = (error: ConfigError.ConfigError): string => {
+  switch (error._op) {
+    case "And":
+    case "Or":
+      return `${describeConfigError(error.left)}; ${describeConfigError(error.right)}`
+    case "InvalidData":
+    case "MissingData":
+    case "SourceUnavailable":
+    case "Unsupported":
+      return error.path.length === 0 ? error.message : `${error.path.join(".")}: ${error.message}`
+  }
+}

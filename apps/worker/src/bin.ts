@@ -9,8 +9,10 @@ import { Database } from "@seatsync/store"
 import { Cause, Data, Duration, Effect, Exit, Layer, Logger, Option } from "effect"
 import * as Boss from "./Boss.js"
 import * as JobLiveness from "./JobLiveness.js"
+import * as OpsServer from "./ops/OpsServer.js"
+import * as Lifecycle from "./ops/WorkerLifecycle.js"
 import { runOnce, runService } from "./Worker.js"
-import { WorkerConfig } from "./WorkerConfig.js"
+import { describeConfigError, WorkerConfig } from "./WorkerConfig.js"
 
 /** Exit codes, documented in the README. */
 export const ExitCodes = { ok: 0, slotFailed: 1, startup: 2 } as const
@@ -23,38 +25,44 @@ const main = Effect.gen(function* () {
   const config = yield* WorkerConfig.pipe(
     Effect.tapError((error) =>
       Effect.logError(
-        `The worker's configuration is invalid: ${String(error)}. Fix the variable named and start it again`
+        `The worker's configuration is invalid (${describeConfigError(error)}); fix the variable named and start it again`
       )
     ),
     Effect.mapError(() => new Exiting({ code: ExitCodes.startup }))
   )
+  // One lifecycle per process, shared by the job handlers (jobs in flight, draining) and the operations
+  // server (`/readyz`, `/metrics`), which serves until the drain has finished. `--once` serves no HTTP.
   const services = Layer.mergeAll(
     Boss.layer({ schema: config.bossSchema, cron: !once, stopTimeout: Duration.seconds(10) }),
-    JobLiveness.layer
-  ).pipe(Layer.provideMerge(Database.layer))
+    JobLiveness.layer,
+    once ? Layer.empty : OpsServer.layer
+  ).pipe(Layer.provideMerge(Lifecycle.layer), Layer.provideMerge(Database.layer))
   const program = once
-    ? Effect.flatMap(runOnce(config), (result) =>
-        Effect.gen(function* () {
-          yield* Effect.logInfo("--once finished").pipe(
-            Effect.annotateLogs({
-              due: result.due.length,
-              succeeded: result.succeeded,
-              failed: result.failed.length
-            })
-          )
-          for (const slot of result.failed) {
-            yield* Effect.logError("slot did not succeed").pipe(
+    ? Effect.flatMap(
+        Effect.flatMap(Lifecycle.WorkerLifecycle, (lifecycle) => runOnce(config, lifecycle)),
+        (result) =>
+          Effect.gen(function* () {
+            yield* Effect.logInfo("--once finished").pipe(
               Effect.annotateLogs({
-                connection: slot.connection,
-                slot: slot.slot.toISOString(),
-                jobId: slot.jobId
+                due: result.due.length,
+                succeeded: result.succeeded,
+                failed: result.failed.length
               })
             )
-          }
-          if (result.failed.length > 0) return yield* Effect.fail(new Exiting({ code: ExitCodes.slotFailed }))
-        })
+            for (const slot of result.failed) {
+              yield* Effect.logError("slot did not succeed").pipe(
+                Effect.annotateLogs({
+                  connection: slot.connection,
+                  slot: slot.slot.toISOString(),
+                  jobId: slot.jobId
+                })
+              )
+            }
+            if (result.failed.length > 0)
+              return yield* Effect.fail(new Exiting({ code: ExitCodes.slotFailed }))
+          })
       )
-    : runService(config)
+    : Effect.flatMap(Lifecycle.WorkerLifecycle, (lifecycle) => runService(config, lifecycle))
   return yield* program.pipe(
     Effect.scoped,
     Effect.provide(services),
