@@ -9,7 +9,7 @@ export const ReportKind = Schema.Literal("seats", "reclaim", "runs")
 export type ReportKind = typeof ReportKind.Type
 export const reportKinds: ReadonlyArray<ReportKind> = ReportKind.literals
 
-const Count = Schema.Int.pipe(Schema.nonNegative())
+const Count = Schema.NonNegativeInt
 
 export const SeatRow = Schema.Struct({
   connection: Schema.String,
