@@ -22,7 +22,7 @@ import {
 import * as Boss from "../src/Boss.js"
 import * as JobLiveness from "../src/JobLiveness.js"
 import { sweepOrphans } from "../src/OrphanSweep.js"
-import { createQueues, SYNC_QUEUE } from "../src/Queues.js"
+import { createQueues, DEAD_LETTER_QUEUE, SYNC_QUEUE } from "../src/Queues.js"
 import { handleSyncJob } from "../src/SyncJob.js"
 import { tick } from "../src/Tick.js"
 import { WorkerConfig } from "../src/WorkerConfig.js"
@@ -111,7 +111,7 @@ const fresh = Effect.gen(function* () {
   yield* createQueues
   const sql = yield* SqlClient.SqlClient
   yield* sql.unsafe("DELETE FROM seatsync.connection")
-  yield* sql.unsafe("DELETE FROM seatsync_boss.job WHERE name = $1", [SYNC_QUEUE])
+  yield* sql.unsafe("DELETE FROM seatsync_boss.job WHERE name IN ($1, $2)", [SYNC_QUEUE, DEAD_LETTER_QUEUE])
 })
 
 const jobState = (jobId: string) =>
@@ -276,6 +276,29 @@ describe("the worker's jobs", () => {
           expect(yield* jobState(deadJob.id)).toEqual(Option.some("retry"))
           expect(yield* jobState(aliveJob.id)).toEqual(Option.some("active"))
           expect(Option.getOrThrow(yield* Connections.findById(alive.id)).consecutiveFailures).toBe(0)
+        })
+    )
+
+    it.scoped(
+      "a killed final attempt counts as a failed slot and its job goes to the dead-letter queue",
+      () =>
+        Effect.gen(function* () {
+          yield* fresh
+          const simulator = yield* Simulator.start({ users: 5 })
+          const config = yield* readConfig(simulator) // no retries: the first attempt is the final one
+          const acme = yield* connect("last-acme", simulator.orgId, simulator.apiKey)
+          yield* setDay(1, 8)
+          yield* tick(config)
+          const job = yield* claim("last-acme")
+          yield* TestServices.provideLive(Effect.sleep(Duration.millis(1500)))
+          expect(yield* TestServices.provideLive(sweepOrphans(config))).toEqual([job.id])
+          expect(yield* jobState(job.id)).toEqual(Option.some("failed"))
+          const sql = yield* SqlClient.SqlClient
+          const dead = yield* sql<{ readonly slot: string }>`
+          SELECT data->>'slot' AS slot FROM seatsync_boss.job WHERE name = ${DEAD_LETTER_QUEUE}`
+          expect(dead.map((row) => row.slot)).toEqual([(job.data as { slot: string }).slot])
+          const stored = Option.getOrThrow(yield* Connections.findById(acme.id))
+          expect(stored.consecutiveFailures).toBe(1)
         })
     )
   })
