@@ -1,10 +1,11 @@
 /**
  * @seatsync/store — seatsync's PostgreSQL storage: the embedded database, migrations, the connection
- * registry, the run ledger, run-scoped staging, the atomic run merge with history and seat ledger, the
- * per-connection lock, quarantine, checkpoints and reports.
+ * registry and its stored secrets, the run ledger, run-scoped staging, the atomic run merge with history and
+ * seat ledger, the per-connection lock, quarantine, checkpoints and reports.
  */
 export * as ApiKeyCipher from "./ApiKeyCipher.js"
 export * as Checkpoints from "./Checkpoints.js"
+export * as ConnectionSecrets from "./ConnectionSecrets.js"
 export * as Connections from "./Connections.js"
 export * as Database from "./Database.js"
 export * as EmbeddedPostgres from "./EmbeddedPostgres.js"
