@@ -1,0 +1,154 @@
+import { describe, expect, it } from "@effect/vitest"
+import { renderCsv } from "../src/report/Csv.js"
+import type { ReclaimReport, RunsReport, SeatsReport } from "../src/report/Documents.js"
+import { chartSeries, renderHtml } from "../src/report/Html.js"
+import { lineChart } from "../src/report/Svg.js"
+import { renderTable } from "../src/report/Table.js"
+
+const at = new Date("2026-11-28T12:00:00Z")
+const hostile = `<img src="https://evil.example/x.png" onerror='alert(1)'> & "co"`
+
+const seats: SeatsReport = {
+  report: "seats",
+  generatedAt: at,
+  seats: [
+    {
+      connection: "acme",
+      productId: "ari:cloud:jira-software::site/1",
+      productKey: "jira-software",
+      productName: hostile,
+      plan: "STANDARD",
+      inactiveAfterDays: 90,
+      capacity: 10,
+      assigned: 8,
+      billable: 6,
+      active30: 1,
+      active60: 2,
+      active90: 2,
+      neverActive: 2,
+      reclaimable: 2,
+      utilisation: 0.6
+    }
+  ],
+  ledger: ["2026-11-01", "2026-11-21", "2026-11-28"].map((day, index) => ({
+    connection: "acme",
+    productId: "ari:cloud:jira-software::site/1",
+    productKey: "jira-software",
+    productName: hostile,
+    day,
+    capacity: 10,
+    assigned: 6 + index,
+    billable: 6,
+    active30: 1,
+    active60: 2,
+    active90: 2,
+    neverActive: 2,
+    reclaimable: 2
+  }))
+}
+const reclaim: ReclaimReport = {
+  report: "reclaim",
+  generatedAt: at,
+  candidates: [
+    {
+      connection: "acme",
+      accountId: "u3",
+      name: hostile,
+      email: "u3@acme.example",
+      productId: "ari:cloud:jira-software::site/1",
+      productKey: "jira-software",
+      productName: hostile,
+      verdict: "inactive",
+      roles: ["atlassian/admin"],
+      accountType: "atlassian",
+      status: "active",
+      managed: false,
+      lastActiveAt: new Date("2026-08-20T00:00:00Z"),
+      daysSinceActive: 100,
+      activitySource: "bulk_expand",
+      activityObservedAt: at,
+      addedToOrg: null,
+      daysSinceAdded: null,
+      inactiveAfterDays: 90
+    }
+  ]
+}
+const runs: RunsReport = {
+  report: "runs",
+  generatedAt: at,
+  connections: [
+    {
+      connection: "acme",
+      orgId: "org-1",
+      schedule: "0 2 * * *",
+      timeZone: "UTC",
+      paused: true,
+      pausedAt: at,
+      pausedReason: hostile,
+      consecutiveFailures: 3,
+      lastRunId: 7,
+      lastRunStatus: "failed",
+      lastRunStartedAt: at,
+      lastRunFinishedAt: at,
+      lastErrorTag: "InvalidApiKey",
+      lastErrorMessage: hostile,
+      lastSuccessAt: null
+    }
+  ],
+  runs: []
+}
+
+describe("report renderers", () => {
+  it("CSV quotes exactly the fields that need it (RFC 4180) and ends every record with CRLF", () => {
+    expect(
+      renderCsv(
+        ["a", "b", "c", "d"],
+        [
+          ["plain", 'say "hi"', "x,y", null],
+          ["line\nbreak", 1, true, ""]
+        ]
+      )
+    ).toBe('a,b,c,d\r\nplain,"say ""hi""","x,y",\r\n"line\nbreak",1,true,\r\n')
+  })
+
+  it("HTML escapes every value from the data and references nothing outside the page", () => {
+    const html = renderHtml({ seats, reclaim, runs })
+    expect(html).not.toContain("<img")
+    expect(html).not.toContain("onerror='")
+    // The data's URL is text now, never an attribute of a tag that would fetch it.
+    // (Attribute values are blanked first: escaped, they hold no raw quote to break out of.)
+    expect(html.replace(/"[^"]*"/g, '""')).not.toMatch(/<[^>]*\s(src|href)\s*=/i)
+    expect(html).toContain("&lt;img src=&quot;")
+    expect(html).toContain("&#39;alert(1)&#39;&gt; &amp; &quot;co&quot;")
+    expect(html).toContain("<code>u3</code>")
+    expect(html).toContain('<span class="badge bad">paused</span>')
+    for (const series of Object.values(chartSeries)) expect(html).toContain(series.name)
+  })
+
+  it("the line chart places days by date, not by index", () => {
+    const svg = lineChart(
+      "t",
+      ["2026-11-01", "2026-11-21", "2026-11-28"],
+      [{ series: chartSeries.assigned, values: [1, 2, 3] }]
+    )
+    const xs = [...svg.matchAll(/<circle cx="([\d.]+)"/g)].map((match) => Number(match[1]))
+    expect(xs).toHaveLength(3)
+    const [first = 0, second = 0, third = 0] = xs
+    // 20 days then 7 days: the second gap is 7/20 of the first.
+    expect((third - second) / (second - first)).toBeCloseTo(7 / 20, 2)
+  })
+
+  it("the table aligns columns and cuts long cells with an ellipsis", () => {
+    const table = renderTable(
+      [
+        { header: "name", maxWidth: 6 },
+        { header: "n", align: "right" }
+      ],
+      [
+        ["abcdefghij", "5"],
+        ["ab", "12"]
+      ]
+    )
+    expect(table.split("\n")).toEqual(["name     n", "──────  ──", "abcde…   5", "ab      12"])
+  })
+})
