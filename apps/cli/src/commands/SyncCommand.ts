@@ -414,8 +414,8 @@ export const syncCommand = Command.make(
   Command.withDescription(
     "Sync Atlassian organisations into PostgreSQL once: a registered connection, every registered connection " +
       "(--all), an org id with a key from the environment, or the built-in simulator (--demo). On a terminal a " +
-      "live display shows pages, records, retries and rate-limit waits per listing; otherwise one plain line " +
-      "per page.\n\n" +
+      "live display shows each listing's pages and records and the run's API calls, retries and rate-limit " +
+      "waits; otherwise one plain line per page.\n\n" +
       "Examples:\n" +
       "  seatsync sync --demo\n" +
       "  seatsync sync acme                          (a connection registered with seatsync connect)\n" +
