@@ -2,7 +2,10 @@
  * Client-side pacing, so that a sync rarely meets a 429 at all: a token bucket per organisation for every
  * call, a dedicated bucket for `last-active-dates` (documented at 200 requests per minute per
  * organisation), and a slowdown that spreads the remaining calls over the rest of the window as
- * `X-RateLimit-Remaining` approaches zero. All waiting goes through `Clock`, so `TestClock` drives it.
+ * `X-RateLimit-Remaining` approaches zero. Once a response states the server's limit (`X-RateLimit-Limit`
+ * with `X-RateLimit-Reset`), the general bucket paces at that limit instead of the configured guess: faster
+ * when the server allows more, slower when it allows less. All waiting goes through `Clock`, so `TestClock`
+ * drives it.
  */
 import { Clock, Config, Duration, Effect, Ref } from "effect"
 
@@ -15,6 +18,11 @@ export interface PacingOptions {
   readonly lastActivePerMinute: number
   /** Below this many remaining calls (from `X-RateLimit-Remaining`) calls are spread until the reset. */
   readonly slowDownBelowRemaining: number
+  /**
+   * Pace general calls at the limit the server states (`X-RateLimit-Limit` per window, the window measured
+   * from `X-RateLimit-Reset`) once it has stated one, instead of `requestsPerSecond`. Default true.
+   */
+  readonly followServerLimit?: boolean | undefined
 }
 
 /**
@@ -25,14 +33,16 @@ export const defaultPacing: PacingOptions = {
   requestsPerSecond: 3,
   burst: 10,
   lastActivePerMinute: 200,
-  slowDownBelowRemaining: 10
+  slowDownBelowRemaining: 10,
+  followServerLimit: true
 }
 
 /**
  * Pacing from the environment, for operators whose organisation has a negotiated or observed higher (or
  * lower) limit: `SEATSYNC_REQUESTS_PER_SECOND` (default 3), `SEATSYNC_REQUEST_BURST` (default 10) and
  * `SEATSYNC_LAST_ACTIVE_PER_MINUTE` (default 200 — Atlassian's documented limit; raise it only if Atlassian
- * told you so). Each must be a positive number.
+ * told you so). Each must be a positive number. `SEATSYNC_FOLLOW_SERVER_RATE_LIMIT=false` keeps the configured
+ * rate even when the server states its own limit.
  */
 export const pacingFromEnv: Config.Config<PacingOptions> = Config.all({
   requestsPerSecond: Config.number("SEATSYNC_REQUESTS_PER_SECOND").pipe(
@@ -53,7 +63,8 @@ export const pacingFromEnv: Config.Config<PacingOptions> = Config.all({
     }),
     Config.withDefault(defaultPacing.lastActivePerMinute)
   ),
-  slowDownBelowRemaining: Config.succeed(defaultPacing.slowDownBelowRemaining)
+  slowDownBelowRemaining: Config.succeed(defaultPacing.slowDownBelowRemaining),
+  followServerLimit: Config.boolean("SEATSYNC_FOLLOW_SERVER_RATE_LIMIT").pipe(Config.withDefault(true))
 })
 
 /** No client-side pacing at all (benchmarks against a local simulator, or a caller with its own). */
@@ -61,37 +72,104 @@ export const unpaced: PacingOptions = {
   requestsPerSecond: Number.POSITIVE_INFINITY,
   burst: Number.POSITIVE_INFINITY,
   lastActivePerMinute: Number.POSITIVE_INFINITY,
-  slowDownBelowRemaining: 0
+  slowDownBelowRemaining: 0,
+  followServerLimit: false
 }
 
 /** A token bucket that hands out reservations: a caller that finds it empty waits for its own token. */
 export interface TokenBucket {
   /** Waits until a token is available and takes it; returns how long it waited, in milliseconds. */
   readonly take: Effect.Effect<number>
+  /**
+   * Changes the sustained rate and the capacity from now on. Tokens already reserved stay reserved; the
+   * tokens on hand are capped at the new capacity.
+   */
+  readonly setRate: (refillPerSecond: number, capacity: number) => Effect.Effect<void>
+  /**
+   * No token that is not yet reserved becomes available before `atMillis`; later ones follow at the
+   * sustained rate (no burst after the hold). Tokens already reserved keep their times.
+   */
+  readonly holdUntil: (atMillis: number) => Effect.Effect<void>
 }
+
+interface BucketState {
+  /** Tokens on hand at `at`; negative when callers have reserved tokens still to be refilled. */
+  readonly tokens: number
+  readonly at: number
+  readonly capacity: number
+  readonly refillPerSecond: number
+  /** Only for an unlimited rate, which has no token arithmetic: nothing passes before this time. */
+  readonly heldUntil: number
+}
+
+/** The bucket brought forward to `now`: refilled at its rate, never above its capacity. */
+const refill = (bucket: BucketState, now: number): BucketState =>
+  Number.isFinite(bucket.refillPerSecond)
+    ? {
+        ...bucket,
+        tokens: Math.min(
+          bucket.capacity,
+          bucket.tokens + ((now - bucket.at) / 1000) * bucket.refillPerSecond
+        ),
+        at: now
+      }
+    : { ...bucket, tokens: bucket.capacity, at: now }
 
 export const makeTokenBucket = (capacity: number, refillPerSecond: number): Effect.Effect<TokenBucket> =>
   Effect.gen(function* () {
-    if (!Number.isFinite(refillPerSecond)) return { take: Effect.succeed(0) }
     const now = yield* Clock.currentTimeMillis
-    // Tokens may go negative: each caller reserves its token and sleeps until it has been refilled.
-    const state = yield* Ref.make({ tokens: capacity, at: now })
+    const state = yield* Ref.make<BucketState>({
+      tokens: capacity,
+      at: now,
+      capacity,
+      refillPerSecond,
+      heldUntil: 0
+    })
     const take = Effect.gen(function* () {
       const current = yield* Clock.currentTimeMillis
-      const wait = yield* Ref.modify(state, ({ tokens, at }) => {
-        const refilled = Math.min(capacity, tokens + ((current - at) / 1000) * refillPerSecond)
-        const after = refilled - 1
-        const waitMillis = after >= 0 ? 0 : Math.ceil((-after / refillPerSecond) * 1000)
-        return [waitMillis, { tokens: after, at: current }] as const
+      const wait = yield* Ref.modify(state, (previous) => {
+        const bucket = refill(previous, current)
+        if (!Number.isFinite(bucket.refillPerSecond))
+          return [Math.max(0, bucket.heldUntil - current), bucket] as const
+        // Each caller reserves its token and sleeps until it has been refilled.
+        const after = bucket.tokens - 1
+        const waitMillis = after >= 0 ? 0 : Math.ceil((-after / bucket.refillPerSecond) * 1000)
+        return [waitMillis, { ...bucket, tokens: after }] as const
       })
       if (wait > 0) yield* Effect.sleep(Duration.millis(wait))
       return wait
     })
-    return { take }
+    const setRate = (nextRefillPerSecond: number, nextCapacity: number) =>
+      Effect.flatMap(Clock.currentTimeMillis, (current) =>
+        Ref.update(state, (previous) => {
+          const bucket = refill(previous, current)
+          return {
+            ...bucket,
+            tokens: Math.min(bucket.tokens, nextCapacity),
+            capacity: nextCapacity,
+            refillPerSecond: nextRefillPerSecond
+          }
+        })
+      )
+    const holdUntil = (atMillis: number) =>
+      Effect.flatMap(Clock.currentTimeMillis, (current) =>
+        Ref.update(state, (previous) => {
+          const bucket = refill(previous, current)
+          if (!Number.isFinite(bucket.refillPerSecond)) {
+            return { ...bucket, heldUntil: Math.max(bucket.heldUntil, atMillis) }
+          }
+          // The next caller waits (1 - tokens) / rate: at least until `atMillis`.
+          const latest = 1 - (Math.max(0, atMillis - current) / 1000) * bucket.refillPerSecond
+          return { ...bucket, tokens: Math.min(bucket.tokens, latest) }
+        })
+      )
+    return { take, setRate, holdUntil }
   })
 
 /** What the last response said about the server's rate-limit window. */
 export interface RateLimitHeaders {
+  /** `X-RateLimit-Limit`: calls allowed in the current window. */
+  readonly limit?: number | undefined
   readonly remaining: number | undefined
   readonly resetAtMillis: number | undefined
 }
@@ -103,18 +181,30 @@ export const readRateLimitHeaders = (
   const remaining = remainingText === undefined ? Number.NaN : Number(remainingText)
   const resetText = headers["x-ratelimit-reset"]
   const reset = resetText === undefined ? Number.NaN : Date.parse(resetText)
+  const limitText = headers["x-ratelimit-limit"]
+  const limit = limitText === undefined ? Number.NaN : Number(limitText)
   return {
+    limit: Number.isFinite(limit) && limit > 0 ? limit : undefined,
     remaining: Number.isFinite(remaining) ? remaining : undefined,
     resetAtMillis: Number.isFinite(reset) ? reset : undefined
   }
 }
 
+/**
+ * Paced at the server's stated limit, calls go a little slower than the limit so that uneven network
+ * delays never put one call too many into a window.
+ */
+export const serverLimitHeadroom = 0.97
+
 /** Per-organisation pacing state: the general bucket, the last-active bucket, and the header slowdown. */
 export interface OrgPacer {
   /** Waits as needed before a call; returns the milliseconds waited. */
   readonly before: (kind: "general" | "lastActive") => Effect.Effect<number>
-  /** Feeds back the rate-limit headers of a response. */
-  readonly after: (headers: RateLimitHeaders) => Effect.Effect<void>
+  /**
+   * Feeds back the rate-limit headers of a response to a call of `kind` (default "general"; the headers of
+   * `last-active-dates` describe its own budget, so they never set the general pace).
+   */
+  readonly after: (headers: RateLimitHeaders, kind?: "general" | "lastActive") => Effect.Effect<void>
 }
 
 export const makeOrgPacer = (options: PacingOptions): Effect.Effect<OrgPacer> =>
@@ -122,29 +212,53 @@ export const makeOrgPacer = (options: PacingOptions): Effect.Effect<OrgPacer> =>
     const general = yield* makeTokenBucket(options.burst, options.requestsPerSecond)
     // Capacity 1: calls are spaced evenly, so no 60-second window ever holds more than the limit.
     const lastActive = yield* makeTokenBucket(1, options.lastActivePerMinute / 60)
-    const notBefore = yield* Ref.make(0)
+    // The server's stated limit and the longest window it has shown (ms), once a response has stated them.
+    const serverLimit = yield* Ref.make<{ limit: number; windowMillis: number } | undefined>(undefined)
+    const followServerLimit = options.followServerLimit !== false
+
+    // Every call spends from the general budget; last-active calls from their own as well.
     const before = (kind: "general" | "lastActive") =>
       Effect.gen(function* () {
-        let waited = 0
-        const now = yield* Clock.currentTimeMillis
-        const until = yield* Ref.get(notBefore)
-        if (until > now) {
-          yield* Effect.sleep(Duration.millis(until - now))
-          waited += until - now
-        }
-        if (kind === "lastActive") waited += yield* lastActive.take
-        waited += yield* general.take
-        return waited
+        const waited = kind === "lastActive" ? yield* lastActive.take : 0
+        return waited + (yield* general.take)
       })
-    const after = (headers: RateLimitHeaders) =>
+
+    /** Paces the general bucket at the stated limit over the longest window seen, evenly (no burst). */
+    const learn = (limit: number, resetAtMillis: number, now: number) =>
       Effect.gen(function* () {
-        if (headers.remaining === undefined || headers.resetAtMillis === undefined) return
-        if (headers.remaining >= options.slowDownBelowRemaining) return
+        // Windows are whole seconds: rounding up absorbs the time the answer spent on its way back.
+        const shown = Math.ceil(Math.max(0, resetAtMillis - now) / 1000) * 1000
+        if (shown === 0) return
+        const known = yield* Ref.get(serverLimit)
+        const windowMillis = Math.max(shown, known?.windowMillis ?? 0)
+        if (known !== undefined && known.limit === limit && known.windowMillis === windowMillis) return
+        yield* Ref.set(serverLimit, { limit, windowMillis })
+        yield* general.setRate((limit / windowMillis) * 1000 * serverLimitHeadroom, 1)
+      })
+
+    const after = (headers: RateLimitHeaders, kind: "general" | "lastActive" = "general") =>
+      Effect.gen(function* () {
+        if (headers.resetAtMillis === undefined) return
         const now = yield* Clock.currentTimeMillis
+        if (followServerLimit && kind === "general" && headers.limit !== undefined) {
+          yield* learn(headers.limit, headers.resetAtMillis, now)
+        }
+        if (headers.remaining === undefined) return
         const window = Math.max(0, headers.resetAtMillis - now)
+        const learned = kind === "general" && followServerLimit ? yield* Ref.get(serverLimit) : undefined
+        // Paced at the server's own limit, slow down only when nothing is left (the next call waits for the
+        // reset, and the pace starts again from there, so uneven arrivals at the server never put one call
+        // too many into a window) or when what is left would not last until the reset at that pace (someone
+        // else shares the budget); otherwise below the configured threshold.
+        const shortOfBudget =
+          learned === undefined
+            ? headers.remaining < options.slowDownBelowRemaining
+            : headers.remaining <= 0 ||
+              headers.remaining + 1 < ((learned.limit * serverLimitHeadroom) / learned.windowMillis) * window
+        if (!shortOfBudget) return
         // Spread what is left of the window evenly; with nothing left, wait for the reset.
         const spacing = headers.remaining <= 0 ? window : window / (headers.remaining + 1)
-        yield* Ref.set(notBefore, now + Math.ceil(spacing))
+        yield* (kind === "lastActive" ? lastActive : general).holdUntil(now + Math.ceil(spacing))
       })
     return { before, after }
   })

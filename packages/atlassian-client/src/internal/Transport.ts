@@ -124,7 +124,10 @@ export const makeTransport = (
         )
         const text = yield* response.text.pipe(Effect.mapError(networkFailure))
         const status = response.status
-        yield* pacer.after(readRateLimitHeaders(response.headers))
+        yield* pacer.after(
+          readRateLimitHeaders(response.headers),
+          op.budget === "lastActive" ? "lastActive" : "general"
+        )
         const requestId = response.headers["atl-traceid"] ?? response.headers["x-request-id"] ?? undefined
         const context = { endpoint: op.endpoint, requestId }
         if (status >= 200 && status < 300) {
