@@ -2,8 +2,14 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { runCli } from "./support.js"
 
-// sync, backfill, db, migrate and simulator; connect, connections, doctor and report are not covered here.
 const commands: ReadonlyArray<ReadonlyArray<string>> = [
+  ["connect"],
+  ["connections"],
+  ["connections", "list"],
+  ["connections", "show"],
+  ["connections", "remove"],
+  ["doctor"],
+  ["report"],
   ["sync"],
   ["backfill"],
   ["backfill", "last-active"],

@@ -12,6 +12,7 @@ import { Config, Console, Cron, Effect, Either, Option, Redacted, Schema } from 
 import { encryptJiraToken, jiraCredentialsOfConnection, keyFromEnv, keyFromStdin } from "../ConnectionKey.js"
 import { withErrorReport } from "../ErrorReport.js"
 import { verifyJiraCredentials } from "../JiraSite.js"
+import { unsafeAnySiteHost } from "../SiteHost.js"
 
 const name = Args.text({ name: "name" }).pipe(
   Args.withDescription("Connection name: a lower-case slug, e.g. acme.")
@@ -67,9 +68,6 @@ const resume = Options.boolean("resume").pipe(
 )
 
 const invalid = (field: string, reason: string) => new InvalidConfig({ field, reason })
-
-/** TEST ONLY: lets the site be the local simulator instead of https://<name>.atlassian.net. */
-const unsafeAnySiteHost = Config.boolean("SEATSYNC_UNSAFE_ANY_SITE_HOST").pipe(Config.withDefault(false))
 
 /** `connect <name> --resume`: clears the pause and the failure streak, saying what was cleared. */
 const resumeConnection = (connectionName: string) =>
@@ -291,7 +289,9 @@ export const connectCommand = Command.make(
     }).pipe(Effect.provide(Database.layer), Effect.provide(FetchHttpClient.layer), withErrorReport)
 ).pipe(
   Command.withDescription(
-    "Register an Atlassian organisation, checking the key, the org and the site first. Examples:\n" +
+    "Register an Atlassian organisation, checking the key, the org and the site first (and the Jira site " +
+      "credentials when given); the key is stored encrypted under SEATSYNC_ENCRYPTION_KEY.\n\n" +
+      "Examples:\n" +
       "  export SEATSYNC_ENCRYPTION_KEY=$(openssl rand -base64 32)\n" +
       "  seatsync connect acme --org-id 8f2c6a0e-… --site https://acme.atlassian.net --guard unknown --api-key-stdin\n" +
       "  seatsync connect acme --update --schedule '0 3 * * *' --timezone Europe/Berlin\n" +
@@ -321,7 +321,13 @@ const list = Command.make("list", {}, () =>
       )
     }
   }).pipe(Effect.provide(Database.layer), withErrorReport)
-).pipe(Command.withDescription("List the registered connections."))
+).pipe(
+  Command.withDescription(
+    "List the registered connections, with their schedule and state (scheduled, or paused and why).\n\n" +
+      "Examples:\n" +
+      "  seatsync connections list"
+  )
+)
 
 const show = Command.make("show", { name }, (args) =>
   Effect.gen(function* () {
@@ -345,7 +351,13 @@ const show = Command.make("show", { name }, (args) =>
       ].join("\n")
     )
   }).pipe(Effect.provide(Database.layer), withErrorReport)
-).pipe(Command.withDescription("Show one connection (never its key)."))
+).pipe(
+  Command.withDescription(
+    "Show one connection: site, Guard, schedule, threshold, pause state and failure streak (never its key).\n\n" +
+      "Examples:\n" +
+      "  seatsync connections show acme"
+  )
+)
 
 const remove = Command.make("remove", { name }, (args) =>
   Effect.gen(function* () {
@@ -353,9 +365,21 @@ const remove = Command.make("remove", { name }, (args) =>
     if (!removed) return yield* invalid("name", `there is no connection called ${args.name}`)
     yield* Console.log(`Removed connection ${args.name} and everything stored for it.`)
   }).pipe(Effect.provide(Database.layer), withErrorReport)
-).pipe(Command.withDescription("Remove a connection and all its stored data."))
+).pipe(
+  Command.withDescription(
+    "Remove a connection and all its stored data (users, runs, history).\n\n" +
+      "Examples:\n" +
+      "  seatsync connections remove acme"
+  )
+)
 
 export const connectionsCommand = Command.make("connections").pipe(
-  Command.withDescription("List, show or remove registered connections."),
+  Command.withDescription(
+    "List, show or remove registered connections.\n\n" +
+      "Examples:\n" +
+      "  seatsync connections list\n" +
+      "  seatsync connections show acme\n" +
+      "  seatsync connections remove acme"
+  ),
   Command.withSubcommands([list, show, remove])
 )

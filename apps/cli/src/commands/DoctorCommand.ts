@@ -23,6 +23,7 @@ import type { LastRun, ProbeError, Subject } from "../doctor/Observations.js"
 import { observe, type Target } from "../doctor/Observe.js"
 import { reportFor, withErrorReport } from "../ErrorReport.js"
 import { ExitCode, ExitCodes } from "../ExitCode.js"
+import { unsafeAnySiteHost } from "../SiteHost.js"
 
 const connectionArg = Args.text({ name: "connection" }).pipe(
   Args.optional,
@@ -40,9 +41,6 @@ const apiKeyEnv = Options.text("api-key-env").pipe(
   Options.withDescription("Use the API key in this environment variable instead of the stored one.")
 )
 const json = Options.boolean("json").pipe(Options.withDescription("Print the checks as one JSON object."))
-
-/** TEST ONLY: lets a connection's site be the local simulator (as for `connect`). */
-const unsafeAnySiteHost = Config.boolean("SEATSYNC_UNSAFE_ANY_SITE_HOST").pipe(Config.withDefault(false))
 
 /** Any failure as doctor shows it: its tag and the one sentence `ErrorReport` would print. */
 const asProbeError = (error: unknown): ProbeError => ({
@@ -292,7 +290,8 @@ export const doctorCommand = Command.make(
 ).pipe(
   Command.withDescription(
     "Check the database and each connection — key, rights, org, directory API, domains, Guard, site, Jira " +
-      "credentials, last run, pause — one line per check with the fix. Exit 11 when a check fails. Examples:\n" +
+      "credentials, last run, pause — one line per check with the fix. Exit 11 when a check fails.\n\n" +
+      "Examples:\n" +
       "  seatsync doctor                 (the database, then every connection)\n" +
       "  seatsync doctor acme --json\n" +
       "  seatsync doctor --demo          (the built-in simulator)"

@@ -5,26 +5,28 @@
  * display on a terminal (stderr) and plain lines otherwise.
  */
 import { Args, Command, Options } from "@effect/cli"
-import { FetchHttpClient } from "@effect/platform"
+import { FetchHttpClient, HttpClient } from "@effect/platform"
 import {
   AtlassianClient,
   AtlassianClientConfig,
   InvalidConfig,
   type PacingOptions,
   pacingFromEnv,
+  SiteClient,
   unpaced
 } from "@seatsync/atlassian-client"
 import { Simulator } from "@seatsync/atlassian-simulator"
 import { Connections, Database } from "@seatsync/store"
-import { type ProgressSink, runSync, SyncScope, type SyncSummary } from "@seatsync/sync"
+import { type ProgressSink, readSiteSeats, runSync, SyncScope, type SyncSummary } from "@seatsync/sync"
 import { Cause, Config, Console, Effect, Exit, Option, Redacted, type Scope } from "effect"
-import { keyFromEnv, keyOfConnection } from "../ConnectionKey.js"
+import { jiraCredentialsOfConnection, keyFromEnv, keyOfConnection } from "../ConnectionKey.js"
 import { databaseLabel } from "../DatabaseLabel.js"
 import { reportFor, withErrorReport } from "../ErrorReport.js"
 import { ExitCode, ExitCodes } from "../ExitCode.js"
 import { isLiveTerminal, liveDisplay } from "../progress/LiveDisplay.js"
 import { initialSyncProgress, reduceSyncProgress } from "../progress/SyncProgress.js"
 import { renderSyncProgress } from "../progress/SyncProgressView.js"
+import { unsafeAnySiteHost } from "../SiteHost.js"
 import {
   type ConnectionOutcome,
   exitCodeOfAll,
@@ -193,15 +195,38 @@ const syncOne = (
 ) =>
   Effect.scoped(
     Effect.gen(function* () {
+      const siteSeats = yield* siteSeatsOf(connection)
       const onProgress = yield* progressSink(connection.name, options.json)
       return yield* runSync(connection, {
         trigger: options.trigger,
         force: options.force,
         ...(options.only === undefined ? {} : { only: options.only }),
+        ...(Option.isSome(siteSeats) ? { siteSeats: siteSeats.value } : {}),
         onProgress
       }).pipe(Effect.provide(AtlassianClient.layer({ apiKey, adminBaseUrl, pacing: options.pacing })))
     })
   )
+
+/**
+ * With Jira site credentials stored (`connect --jira-email … --jira-token-env …`), the run reads exact Jira
+ * seats from the connection's site. A token that no longer decrypts fails the run: it is a configuration
+ * error the operator must fix, unlike a site that does not answer (a warning inside the run).
+ */
+const siteSeatsOf = (connection: Connections.Connection) =>
+  Effect.gen(function* () {
+    const siteUrl = connection.siteUrl
+    if (siteUrl === null) return Option.none()
+    const credentials = yield* jiraCredentialsOfConnection(connection)
+    if (Option.isNone(credentials)) return Option.none()
+    const site = SiteClient.layer({ unsafeAllowAnyHost: yield* unsafeAnySiteHost })
+    const http = yield* HttpClient.HttpClient
+    return Option.some(
+      readSiteSeats(siteUrl, credentials.value).pipe(
+        Effect.provide(site),
+        Effect.provideService(HttpClient.HttpClient, http)
+      )
+    )
+  })
 
 const adminBaseUrlConfig = Config.string("ATLASSIAN_ADMIN_BASE_URL").pipe(
   Config.withDefault(AtlassianClientConfig.defaultAdminBaseUrl)
