@@ -90,6 +90,28 @@ export interface BossOptions {
   readonly stopTimeout: Duration.Duration
 }
 
+/**
+ * Runs one pg-boss statement on a pooled connection. pg-boss sends some of its work as one multi-statement
+ * `BEGIN; …; COMMIT;` string (schema creation, migrations, maintenance); when one statement fails — two
+ * replicas creating the schema at once, which pg-boss expects and ignores — the connection is left inside an
+ * aborted transaction. We share the pool with the store, so roll back before handing the connection back.
+ */
+const executeSql = async (
+  pool: Context.Tag.Service<PgPool.PgPool>,
+  text: string,
+  values: Array<unknown> | undefined
+) => {
+  const client = await pool.connect()
+  try {
+    return await client.query(text, values)
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined)
+    throw error
+  } finally {
+    client.release()
+  }
+}
+
 const attempt = <A>(operation: string, queue: string, run: () => Promise<A>): Effect.Effect<A, BossError> =>
   Effect.tryPromise({ try: run, catch: (cause) => new BossError({ operation, queue, cause }) })
 
@@ -102,7 +124,7 @@ export const make = (
     const boss = yield* Effect.acquireRelease(
       attempt("start", "*", async () => {
         const instance = new PgBoss({
-          db: { executeSql: (text, values) => pool.query(text, values) },
+          db: { executeSql: (text, values) => executeSql(pool, text, values) },
           schema: options.schema,
           schedule: options.cron,
           supervise: true,

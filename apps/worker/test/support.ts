@@ -3,6 +3,7 @@
  * JSON log lines, signal it, await its exit; poll the database until a condition holds.
  */
 import { type ChildProcess, spawn } from "node:child_process"
+import { writeFileSync } from "node:fs"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
 import { ApiKeyCipher, Connections } from "@seatsync/store"
@@ -64,7 +65,14 @@ export const spawnWorker = (name: string, args: ReadonlyArray<string>, env: Reco
       }
       return { worker, child }
     }),
-    ({ child }) => Effect.sync(() => (child.exitCode === null ? void child.kill("SIGKILL") : undefined))
+    ({ child, worker }) =>
+      Effect.sync(() => {
+        if (child.exitCode === null) child.kill("SIGKILL")
+        // Set SEATSYNC_TEST_LOG_DIR to keep every worker's output for a failing test.
+        const dir = process.env.SEATSYNC_TEST_LOG_DIR
+        if (dir !== undefined)
+          writeFileSync(path.join(dir, `${worker.name}-${worker.pid}.log`), worker.output())
+      })
   ).pipe(Effect.map(({ worker }) => worker))
 
 /** Polls `effect` until `done` holds for its result, or fails after `timeout` saying what it waited for. */
