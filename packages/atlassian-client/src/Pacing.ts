@@ -86,8 +86,8 @@ export interface TokenBucket {
    */
   readonly setRate: (refillPerSecond: number, capacity: number) => Effect.Effect<void>
   /**
-   * No token that is not yet reserved becomes available before `atMillis`; later ones follow at the
-   * sustained rate (no burst after the hold). Tokens already reserved keep their times.
+   * No caller passes before `atMillis`; the first goes then and the others follow at the sustained rate
+   * (no burst after the hold). Callers already waiting for a token earlier than that queue again.
    */
   readonly holdUntil: (atMillis: number) => Effect.Effect<void>
 }
@@ -98,7 +98,7 @@ interface BucketState {
   readonly at: number
   readonly capacity: number
   readonly refillPerSecond: number
-  /** Only for an unlimited rate, which has no token arithmetic: nothing passes before this time. */
+  /** The latest hold: nothing passes before it (callers that woke earlier queue again). */
   readonly heldUntil: number
 }
 
@@ -125,19 +125,29 @@ export const makeTokenBucket = (capacity: number, refillPerSecond: number): Effe
       refillPerSecond,
       heldUntil: 0
     })
-    const take = Effect.gen(function* () {
-      const current = yield* Clock.currentTimeMillis
-      const wait = yield* Ref.modify(state, (previous) => {
+    const reserve = (current: number) =>
+      Ref.modify(state, (previous) => {
         const bucket = refill(previous, current)
-        if (!Number.isFinite(bucket.refillPerSecond))
+        if (!Number.isFinite(bucket.refillPerSecond)) {
           return [Math.max(0, bucket.heldUntil - current), bucket] as const
+        }
         // Each caller reserves its token and sleeps until it has been refilled.
         const after = bucket.tokens - 1
         const waitMillis = after >= 0 ? 0 : Math.ceil((-after / bucket.refillPerSecond) * 1000)
         return [waitMillis, { ...bucket, tokens: after }] as const
       })
-      if (wait > 0) yield* Effect.sleep(Duration.millis(wait))
-      return wait
+    // A caller that wakes before a hold ordered while it slept queues again, so that it goes after the
+    // hold, in turn, instead of into a window that has already run out. (The hold already moved the
+    // tokens past its reservation, so it takes a new one rather than give the old one back.)
+    const take = Effect.gen(function* () {
+      let waited = 0
+      for (;;) {
+        const wait = yield* reserve(yield* Clock.currentTimeMillis)
+        if (wait > 0) yield* Effect.sleep(Duration.millis(wait))
+        waited += wait
+        const heldUntil = (yield* Ref.get(state)).heldUntil
+        if (heldUntil <= (yield* Clock.currentTimeMillis)) return waited
+      }
     })
     const setRate = (nextRefillPerSecond: number, nextCapacity: number) =>
       Effect.flatMap(Clock.currentTimeMillis, (current) =>
@@ -155,12 +165,11 @@ export const makeTokenBucket = (capacity: number, refillPerSecond: number): Effe
       Effect.flatMap(Clock.currentTimeMillis, (current) =>
         Ref.update(state, (previous) => {
           const bucket = refill(previous, current)
-          if (!Number.isFinite(bucket.refillPerSecond)) {
-            return { ...bucket, heldUntil: Math.max(bucket.heldUntil, atMillis) }
-          }
+          const heldUntil = Math.max(bucket.heldUntil, atMillis)
+          if (!Number.isFinite(bucket.refillPerSecond)) return { ...bucket, heldUntil }
           // The next caller waits (1 - tokens) / rate: at least until `atMillis`.
           const latest = 1 - (Math.max(0, atMillis - current) / 1000) * bucket.refillPerSecond
-          return { ...bucket, tokens: Math.min(bucket.tokens, latest) }
+          return { ...bucket, tokens: Math.min(bucket.tokens, latest), heldUntil }
         })
       )
     return { take, setRate, holdUntil }

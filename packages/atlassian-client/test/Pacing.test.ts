@@ -161,6 +161,28 @@ describe("pacing at the limit the server states", () => {
     })
   )
 
+  it.effect("makes a call already waiting for its turn wait for the reset too when the window runs out", () =>
+    Effect.gen(function* () {
+      const pacer = yield* makeOrgPacer(defaultPacing)
+      const now = yield* Clock.currentTimeMillis
+      yield* pacer.after({ limit: 5, remaining: 4, resetAtMillis: now + 1_000 })
+      expect(yield* pacer.before("general")).toBe(0)
+      // The next two calls' turns are about 206 and 412 ms away; at 100 ms the window turns out to be spent.
+      const admittedAt = Effect.zipRight(pacer.before("general"), Clock.currentTimeMillis)
+      const waiting = yield* Effect.fork(admittedAt)
+      const behind = yield* Effect.fork(admittedAt)
+      yield* TestClock.adjust("100 millis")
+      yield* pacer.after({ limit: 5, remaining: 0, resetAtMillis: now + 1_000 })
+      while ((yield* Fiber.poll(behind))._tag === "None") yield* TestClock.adjust("2 millis")
+      const first = yield* Fiber.join(waiting)
+      const second = yield* Fiber.join(behind)
+      expect(first).toBeGreaterThanOrEqual(1_000)
+      expect(first).toBeLessThanOrEqual(1_002)
+      // …and the one behind it follows at the pace, not at the same moment.
+      expect(second - first).toBeGreaterThanOrEqual(200)
+    })
+  )
+
   it.effect("does not slow down while the rest of the window lasts at the stated pace", () =>
     Effect.gen(function* () {
       const pacer = yield* makeOrgPacer(defaultPacing)
