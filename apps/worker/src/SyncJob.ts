@@ -11,7 +11,7 @@ import { ConnectionId, Connections, Locks, SyncRuns } from "@seatsync/store"
 import { backfillLastActive, runSync } from "@seatsync/sync"
 import { Clock, Data, Duration, Effect, Either, Layer, Option, Schema } from "effect"
 import type { Job } from "./Boss.js"
-import { apiKeyOf } from "./ConnectionKey.js"
+import { apiKeyOf, siteSeatsOf } from "./ConnectionKey.js"
 import { JobLiveness } from "./JobLiveness.js"
 import * as Ledger from "./Ledger.js"
 import { SyncJobData } from "./Queues.js"
@@ -107,6 +107,11 @@ export const handleSyncJob = (config: WorkerConfig, job: Job) =>
       if (!alreadySynced) yield* recordFailedRun(connectionId, slot, key.left)
       return yield* failed(key.left)
     }
+    const siteSeats = yield* siteSeatsOf(connection, { unsafeAllowAnyHost: config.unsafeAnySiteHost }).pipe(
+      Effect.provide(FetchHttpClient.layer),
+      Effect.tapError((error) => (alreadySynced ? Effect.void : recordFailedRun(connectionId, slot, error))),
+      Effect.catchAll((error) => failed(error))
+    )
     // One client for the sync and the backfill: they share the organisation's rate budget.
     const client = yield* Layer.build(
       AtlassianClient.layer({
@@ -127,7 +132,11 @@ export const handleSyncJob = (config: WorkerConfig, job: Job) =>
     if (alreadySynced) {
       yield* Effect.logInfo("slot already synced by an earlier attempt; continuing with the backfill")
     } else {
-      const summary = yield* runSync(connection, { trigger: "worker", slot }).pipe(
+      const summary = yield* runSync(connection, {
+        trigger: "worker",
+        slot,
+        ...(Option.isSome(siteSeats) ? { siteSeats: siteSeats.value } : {})
+      }).pipe(
         Effect.provide(client),
         Effect.timeoutFail({ duration: config.jobTimeout, onTimeout: timedOut }),
         Effect.catchAll((error) => failed(error))

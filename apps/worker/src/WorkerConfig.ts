@@ -36,6 +36,8 @@ export interface WorkerConfig {
   /** PostgreSQL schema pg-boss keeps its queues in. */
   readonly bossSchema: string
   readonly adminBaseUrl: string
+  /** Let site URLs point at any host (tests against the simulator); never in production. */
+  readonly unsafeAnySiteHost: boolean
   /** Client pacing per organisation (`SEATSYNC_REQUESTS_PER_SECOND`, `SEATSYNC_REQUEST_BURST`, …). */
   readonly pacing: PacingOptions
 }
@@ -98,7 +100,8 @@ export const WorkerConfig: Config.Config<WorkerConfig> = Config.all({
   adminBaseUrl: Config.string("ATLASSIAN_ADMIN_BASE_URL").pipe(
     Config.withDefault(AtlassianClientConfig.defaultAdminBaseUrl)
   ),
-  pacing: pacingFromEnv
+  pacing: pacingFromEnv,
+  unsafeAnySiteHost: Config.boolean("SEATSYNC_UNSAFE_ANY_SITE_HOST").pipe(Config.withDefault(false))
 })
 
 /** The single-organisation variables of earlier versions, now ignored (the worker warns when one is set). */

@@ -6,8 +6,16 @@
 import { randomBytes } from "node:crypto"
 import { SqlClient } from "@effect/sql"
 import { describe, expect, it } from "@effect/vitest"
-import { Simulator } from "@seatsync/atlassian-simulator"
-import { ApiKeyCipher, ConnectionId, Connections, Database, Locks, SyncRuns } from "@seatsync/store"
+import { Simulator, SiteHandlers } from "@seatsync/atlassian-simulator"
+import {
+  ApiKeyCipher,
+  ConnectionId,
+  ConnectionSecrets,
+  Connections,
+  Database,
+  Locks,
+  SyncRuns
+} from "@seatsync/store"
 import {
   ConfigProvider,
   Duration,
@@ -277,6 +285,38 @@ describe("the worker's jobs", () => {
           expect(yield* jobState(aliveJob.id)).toEqual(Option.some("active"))
           expect(Option.getOrThrow(yield* Connections.findById(alive.id)).consecutiveFailures).toBe(0)
         })
+    )
+
+    it.scoped("reads exact Jira seats with the connection's stored site credentials, as the CLI does", () =>
+      Effect.gen(function* () {
+        yield* fresh
+        const simulator = yield* Simulator.start({ users: 5 })
+        const config = yield* readConfig(simulator, [["SEATSYNC_UNSAFE_ANY_SITE_HOST", "true"]])
+        const key = yield* ApiKeyCipher.parseEncryptionKey(Redacted.make(encryptionKey))
+        const site = SiteHandlers.defaultSiteCredentials
+        yield* Connections.upsert({
+          name: "jira-acme",
+          orgId: simulator.orgId,
+          siteUrl: simulator.baseUrl,
+          schedule: "0 2 * * *",
+          apiKeyCiphertext: ConnectionSecrets.encryptApiKey(
+            key,
+            "jira-acme",
+            Redacted.make(simulator.apiKey)
+          ),
+          jiraEmail: site.email,
+          jiraTokenCiphertext: ConnectionSecrets.encryptJiraToken(
+            key,
+            "jira-acme",
+            Redacted.make(site.apiToken)
+          )
+        })
+        yield* setDay(1, 9)
+        yield* tick(config)
+        const exit = yield* work(config, yield* claim("jira-acme"))
+        expect(Exit.isSuccess(exit)).toBe(true)
+        expect((yield* simulator.requestCounts).getApplicationRoles ?? 0).toBeGreaterThan(0)
+      })
     )
 
     it.scoped(
