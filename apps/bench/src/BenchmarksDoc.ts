@@ -1,6 +1,7 @@
 /**
- * docs/benchmarks.md is written by two scenarios: the full-size run writes the file, the rate-limit run owns
- * only the section between its markers. Each keeps the other's figures.
+ * docs/benchmarks.md is written by two scenarios: the full-size run writes the file up to the rate-limit
+ * section and keeps that section and the notes after it; the rate-limit run rewrites only what lies between
+ * its markers. Each keeps the other's figures.
  */
 import { readFile, writeFile } from "node:fs/promises"
 import path from "node:path"
@@ -24,12 +25,14 @@ const notMeasuredYet =
 
 const readDoc = () => readFile(benchmarksPath, "utf8").catch(() => "")
 
-/** The rate-limit section currently in the document, markers included, or "" when there is none. */
+/**
+ * The rate-limit section currently in the document with the notes written after it (everything from its
+ * start marker to the end), or "" when there is none.
+ */
 export const currentRateLimitSection = async (): Promise<string> => {
   const doc = await readDoc()
   const start = doc.indexOf(sectionStart)
-  const end = doc.indexOf(sectionEnd)
-  return start === -1 || end < start ? "" : doc.slice(start, end + sectionEnd.length)
+  return start === -1 ? "" : doc.slice(start).trimEnd()
 }
 
 /** Replaces (or appends) the rate-limit section, and the "not measured yet" sentence with a pointer to it. */

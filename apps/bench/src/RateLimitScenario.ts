@@ -24,9 +24,12 @@ const defaults = {
   "groups-per-user": 10,
   products: 20,
   "latency-ms": 75,
-  // 300 a minute: a per-minute budget like every limit Atlassian documents (admin-api.md §8), 5 calls/s.
-  limit: 300,
-  "window-s": 60
+  // 5 a second: with a window this short, "the minimum the limit allows" is unambiguous (calls ÷ rate; a
+  // fixed window's floor differs by under a second), and the window runs out ~150 times in a run, so the
+  // client's handling of `X-RateLimit-Remaining: 0` is exercised. `--limit 300 --window-s 60` is the
+  // per-minute shape of Atlassian's documented limits.
+  limit: 5,
+  "window-s": 1
 } as const
 
 const option = (name: keyof typeof defaults) => argValue(name, defaults[name])
@@ -99,11 +102,13 @@ export const rateLimitScenario = Effect.gen(function* () {
     "The second target of §6: a mid-size organisation served by the simulator (own process) with a fixed latency",
     "on every response and an enforced limit on `/admin` requests — a fixed window; beyond it 429 with",
     "`Retry-After`, and `X-RateLimit-Limit`, `-Remaining` and `-Reset` (ISO-8601) on every answer, the headers",
-    "admin-api.md §8 documents — synced by `runSync` with the client configured as an operator's is",
-    `(\`pacingFromEnv\`: ${operatorDefault ? "the default pacing, as no `SEATSYNC_*` pacing variable is set — Atlassian publishes no limit for these endpoints, so an operator has nothing to configure; the client follows the limit the server states" : "pacing from the `SEATSYNC_*` variables set for this run"}).`,
-    "429s are counted twice: by the client",
-    "(`RequestStats.rateLimited`) and by a counting front in the simulator's process. `runSync` makes no",
-    "`last-active-dates` calls, so their 200/min budget does not enter the minimum.",
+    "admin-api.md §8 documents — synced by `runSync` with the client configured as an operator's is:",
+    operatorDefault
+      ? "`pacingFromEnv` with no `SEATSYNC_*` pacing variable set, i.e. the default pacing (Atlassian publishes no limit for these endpoints, so an operator has nothing to configure; the client follows the limit the server states)."
+      : "`pacingFromEnv` with the `SEATSYNC_*` pacing variables set for this run (see the pacing below).",
+    "429s are counted twice: by the client (`RequestStats.rateLimited`) and by a counting front in the",
+    "simulator's process. `runSync` makes no `last-active-dates` calls, so their 200/min budget does not enter",
+    "the minimum.",
     "",
     `Command: \`npm run bench -- ${command}\`.`,
     "",
@@ -120,7 +125,7 @@ export const rateLimitScenario = Effect.gen(function* () {
     `| API phase: first to last answer (simulator) | ${seconds(apiMillis)} (${(apiMillis / sustainedMinimum).toFixed(3)} of the minimum); the other ${seconds(wallMillis - apiMillis)} of the sync are its own work before the first and after the last call (PostgreSQL staging and merge) | |`,
     `| wall time ÷ minimum | ${ratio.toFixed(3)} (${windowMinimum > 0 ? (wallMillis / windowMinimum).toFixed(3) : "—"} against the window floor) | ≤ 1.15 ${within ? "✓" : "✗ not met"} |`,
     `| 429s: client / simulator | ${summary.api.rateLimited} / ${wire.rateLimited} | ≤ 1 ${extra429 === 0 && summary.api.rateLimited <= 1 ? "✓" : "✗ not met"} |`,
-    `| time the client spent waiting (pacing and retries) | ${seconds(summary.api.sleptMillis)} | |`
+    `| time calls spent waiting for their turn (pacing and retries, summed over concurrent calls) | ${seconds(summary.api.sleptMillis)} | |`
   ].join("\n")
   yield* Console.log(section)
   yield* Effect.promise(() => writeRateLimitSection(section))
