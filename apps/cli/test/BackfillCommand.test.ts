@@ -1,10 +1,9 @@
-import { spawn } from "node:child_process"
 import { describe, expect, it } from "@effect/vitest"
 import { Simulator } from "@seatsync/atlassian-simulator"
 import { Checkpoints, Connections, Database, SyncRuns } from "@seatsync/store"
 import { Effect, Option, Schedule } from "effect"
 import * as TestServices from "effect/TestServices"
-import { binary, type CliResult, runCli, tempDataDir } from "./support.js"
+import { runCli, spawnCli, tempDataDir } from "./support.js"
 
 /**
  * Runs `seatsync …args` and sends it SIGINT — the way an operator presses Ctrl-C — as soon as `ready`
@@ -16,27 +15,10 @@ const runCliInterruptedWhen = (
   ready: Effect.Effect<boolean>
 ) =>
   Effect.gen(function* () {
-    const child = spawn(process.execPath, [binary, ...args], {
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout?.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8")
-    })
-    child.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8")
-    })
-    const closed = Effect.async<number | null>((resume) => {
-      if (child.exitCode !== null) return resume(Effect.succeed(child.exitCode))
-      child.on("close", (code) => resume(Effect.succeed(code)))
-      return Effect.sync(() => void child.kill("SIGKILL"))
-    })
+    const child = spawnCli(args, env)
     yield* ready.pipe(Effect.repeat({ until: (isReady) => isReady, schedule: Schedule.spaced("20 millis") }))
-    child.kill("SIGINT")
-    const code = yield* closed
-    return { code, stdout, stderr } satisfies CliResult
+    child.signal("SIGINT")
+    return yield* child.closed
   })
 
 describe("seatsync backfill last-active", () => {

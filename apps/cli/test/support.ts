@@ -14,28 +14,50 @@ export interface CliResult {
   readonly stderr: string
 }
 
+/** A running `seatsync` subprocess: its output so far, signals, and its exit. */
+export interface CliProcess {
+  readonly output: () => { readonly stdout: string; readonly stderr: string }
+  readonly signal: (signal: NodeJS.Signals) => void
+  /** Resolves with the result when the process exits; interrupting it kills the process. */
+  readonly closed: Effect.Effect<CliResult>
+}
+
 /**
- * Runs `seatsync …args` with a clean environment plus `env` (never the caller's secrets), optionally
+ * Starts `seatsync …args` with a clean environment plus `env` (never the caller's secrets), optionally
  * writing `stdin` to it.
  */
-export const runCli = (args: ReadonlyArray<string>, env: Readonly<Record<string, string>>, stdin?: string) =>
-  Effect.async<CliResult>((resume) => {
-    const child = spawn(process.execPath, [binary, ...args], {
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
-      stdio: [stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"]
-    })
-    if (stdin !== undefined) child.stdin?.end(stdin)
-    let stdout = ""
-    let stderr = ""
-    child.stdout?.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8")
-    })
-    child.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8")
-    })
+export const spawnCli = (
+  args: ReadonlyArray<string>,
+  env: Readonly<Record<string, string>>,
+  stdin?: string
+): CliProcess => {
+  const child = spawn(process.execPath, [binary, ...args], {
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+    stdio: [stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"]
+  })
+  if (stdin !== undefined) child.stdin?.end(stdin)
+  let stdout = ""
+  let stderr = ""
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString("utf8")
+  })
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8")
+  })
+  const closed = Effect.async<CliResult>((resume) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      resume(Effect.succeed({ code: child.exitCode, stdout, stderr }))
+      return
+    }
     child.on("close", (code) => resume(Effect.succeed({ code, stdout, stderr })))
     return Effect.sync(() => void child.kill("SIGKILL"))
   })
+  return { output: () => ({ stdout, stderr }), signal: (signal) => void child.kill(signal), closed }
+}
+
+/** Runs `seatsync …args` to its end (see `spawnCli`). */
+export const runCli = (args: ReadonlyArray<string>, env: Readonly<Record<string, string>>, stdin?: string) =>
+  Effect.suspend(() => spawnCli(args, env, stdin).closed)
 
 /**
  * A fresh data directory for the embedded PostgreSQL, removed with the scope. Its parent is made
