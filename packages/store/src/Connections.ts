@@ -226,7 +226,9 @@ export const recordFailure = (
   }).pipe(Effect.withSpan("Connections.recordFailure", { attributes: { id } }))
 
 /** Records that a scheduled run of the connection succeeded: the failure streak starts again from zero. */
-export const recordSuccess = (id: ConnectionId): Effect.Effect<void, SqlError.SqlError, SqlClient.SqlClient> =>
+export const recordSuccess = (
+  id: ConnectionId
+): Effect.Effect<void, SqlError.SqlError, SqlClient.SqlClient> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     Effect.asVoid(sql`UPDATE seatsync.connection SET consecutive_failures = 0 WHERE id = ${id}`)
   ).pipe(Effect.withSpan("Connections.recordSuccess", { attributes: { id } }))

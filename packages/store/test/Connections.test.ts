@@ -91,7 +91,9 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Connections", (it
           pausedNow: false
         })
       }
-      expect(yield* Connections.recordFailure(connection.id, { reason: "key revoked", pauseAfter: 3 })).toEqual({
+      expect(
+        yield* Connections.recordFailure(connection.id, { reason: "key revoked", pauseAfter: 3 })
+      ).toEqual({
         consecutiveFailures: 3,
         pausedNow: true
       })
@@ -117,7 +119,11 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Connections", (it
       const unchanged = yield* Connections.upsert({ name: "reconf", orgId: "org-reconf" })
       expect(unchanged.pausedReason).toBe("forbidden")
       expect(unchanged.consecutiveFailures).toBe(1)
-      const changed = yield* Connections.upsert({ name: "reconf", orgId: "org-reconf", schedule: "0 4 * * *" })
+      const changed = yield* Connections.upsert({
+        name: "reconf",
+        orgId: "org-reconf",
+        schedule: "0 4 * * *"
+      })
       expect(changed).toMatchObject({ pausedAt: null, pausedReason: null, consecutiveFailures: 0 })
     })
   )
