@@ -149,6 +149,19 @@ describe("seatsync report", () => {
         const sql = yield* SqlClient.SqlClient
         const demo = yield* Connections.findByName("demo")
         if (Option.isNone(demo)) return yield* Effect.dieMessage("sync --demo left no demo connection")
+        // Reports count activity ages from the moment they run; comparing two runs seconds apart must not
+        // depend on a seat crossing its 30/60/90-day (or 14-day grace) line in between. Every age becomes
+        // whole days plus 12 hours: the same whole days, each half a day away from any line.
+        yield* sql`
+          UPDATE seatsync.product_activity
+          SET last_active_at = now() - make_interval(days => floor(extract(epoch FROM now() - last_active_at) / 86400)::int)
+                               - interval '12 hours'
+          WHERE connection_id = ${demo.value.id} AND last_active_at IS NOT NULL`
+        yield* sql`
+          UPDATE seatsync.org_user
+          SET added_to_org = now() - make_interval(days => floor(extract(epoch FROM now() - added_to_org) / 86400)::int)
+                             - interval '12 hours'
+          WHERE connection_id = ${demo.value.id} AND added_to_org IS NOT NULL`
         // A week of history, as earlier daily syncs would have left it: 3 fewer seats assigned each day back.
         for (const back of [7, 3]) {
           yield* sql`

@@ -37,18 +37,20 @@ export const SeatUtilisation = Schema.Struct({
 export type SeatUtilisation = typeof SeatUtilisation.Type
 
 /**
- * Seat counts now, per live product, of one connection or of all: `v_seat_utilisation`, or — with
- * `inactiveAfterDays` — the same `seat_counts` with that threshold instead of each connection's own.
+ * Seat counts per live product, of one connection or of all: `v_seat_utilisation` (now, each connection's
+ * threshold), or the same `seat_counts` with `inactiveAfterDays` instead of each connection's own and/or as of
+ * `asOf` (the moment activity ages are measured from; the data is always the current one).
  */
 export const seatUtilisation = (
   connectionId?: ConnectionId,
-  options: { readonly inactiveAfterDays?: number } = {}
+  options: { readonly inactiveAfterDays?: number; readonly asOf?: Date } = {}
 ): Effect.Effect<ReadonlyArray<SeatUtilisation>, Failure, SqlClient.SqlClient> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) => {
     const threshold =
       options.inactiveAfterDays === undefined
         ? sql`c.inactive_after_days`
         : sql`${Math.floor(options.inactiveAfterDays)}::integer`
+    const asOf = options.asOf === undefined ? sql`now()` : sql`${options.asOf}::timestamptz`
     return SqlSchema.findAll({
       Request: Schema.Void,
       Result: SeatUtilisation,
@@ -59,7 +61,7 @@ export const seatUtilisation = (
                s.active_60 AS "active60", s.active_90 AS "active90", s.never_active AS "neverActive", s.reclaimable,
                CASE WHEN s.capacity > 0 THEN round(s.billable::numeric / s.capacity, 4) END AS utilisation
         FROM seatsync.connection AS c
-        CROSS JOIN LATERAL seatsync.seat_counts(c.id, now(), ${threshold}, ${defaultGraceDays}::integer) AS s
+        CROSS JOIN LATERAL seatsync.seat_counts(c.id, ${asOf}, ${threshold}, ${defaultGraceDays}::integer) AS s
         JOIN seatsync.product AS p ON p.connection_id = c.id AND p.product_id = s.product_id
         ${connectionId === undefined ? sql`` : sql`WHERE c.id = ${connectionId}`}
         ORDER BY c.name, p.product_key, p.product_id`

@@ -218,6 +218,14 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Reports", (it) =>
           ["jira-software", 30, 2]
         ])
         expect((yield* Reports.seatUtilisation(connection.id))[1]?.reclaimable).toBe(1)
+        // A month on, nobody has been active in the last 30 days (u1 5 + 30, u3 1 + 30 days ago).
+        const later = yield* Reports.seatUtilisation(connection.id, {
+          asOf: new Date(now.getTime() + 30 * DAY)
+        })
+        expect(later.map((row) => [row.productKey, row.active30])).toEqual([
+          ["confluence", 0],
+          ["jira-software", 0]
+        ])
 
         const ledger = yield* Reports.seatLedger(connection.id)
         const day = (date: Date) => date.toISOString().slice(0, 10)

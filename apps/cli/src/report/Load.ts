@@ -29,10 +29,11 @@ const connectionIdOf = (selection: Selection) => (selection.single ? selection.c
 export const loadSeats = (selection: Selection) =>
   Effect.gen(function* () {
     const connectionId = connectionIdOf(selection)
-    const utilisation = yield* Reports.seatUtilisation(
-      connectionId,
-      selection.inactiveAfterDays === undefined ? {} : { inactiveAfterDays: selection.inactiveAfterDays }
-    )
+    // As of the report's moment, like the reclaim list, so that the two always agree.
+    const utilisation = yield* Reports.seatUtilisation(connectionId, {
+      asOf: selection.generatedAt,
+      ...(selection.inactiveAfterDays === undefined ? {} : { inactiveAfterDays: selection.inactiveAfterDays })
+    })
     const ledger = yield* Reports.seatLedger(connectionId)
     return {
       report: "seats",

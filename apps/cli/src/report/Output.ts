@@ -4,7 +4,7 @@
  */
 import { FileSystem, Path } from "@effect/platform"
 import { InvalidConfig } from "@seatsync/atlassian-client"
-import { Console, Effect } from "effect"
+import { Console, Effect, Option } from "effect"
 
 export const ReportFormat = ["table", "csv", "json", "html"] as const
 export type ReportFormat = (typeof ReportFormat)[number]
@@ -17,14 +17,14 @@ export const checkOutDirectory = (file: string) =>
     const absolute = path.resolve(file)
     const directory = path.dirname(absolute)
     const info = yield* Effect.option(fs.stat(directory))
-    if (info._tag === "None" || info.value.type !== "Directory") {
+    if (Option.isNone(info) || info.value.type !== "Directory") {
       return yield* new InvalidConfig({
         field: "--out",
         reason: `the directory ${directory} does not exist; create it first or write the report somewhere else`
       })
     }
     const existing = yield* Effect.option(fs.stat(absolute))
-    if (existing._tag === "Some" && existing.value.type === "Directory") {
+    if (Option.isSome(existing) && existing.value.type === "Directory") {
       return yield* new InvalidConfig({
         field: "--out",
         reason: `${absolute} is a directory; give a file name such as ${path.join(absolute, "report.html")}`
@@ -40,7 +40,8 @@ export const emit = (
 ) =>
   Effect.gen(function* () {
     if (out === undefined) {
-      yield* Effect.sync(() => process.stdout.write(content.endsWith("\n") ? content : `${content}\n`))
+      // Console.log ends the text with one newline (a CSV's last CRLF stays intact).
+      yield* Console.log(content.endsWith("\n") ? content.slice(0, -1) : content)
       return
     }
     const fs = yield* FileSystem.FileSystem
