@@ -8,7 +8,7 @@ import { describe, expect, layer } from "@effect/vitest"
 import { Simulator } from "@seatsync/atlassian-simulator"
 import { Database, EmbeddedPostgres } from "@seatsync/store"
 import { Effect, Redacted } from "effect"
-import { connect, spawnWorker } from "./support.js"
+import { connect, spawnWorker, workerEnv } from "./support.js"
 
 const encryptionKey = randomBytes(32).toString("base64")
 
@@ -22,18 +22,16 @@ const env = (
   databaseUrl: string,
   simulator: Simulator.RunningSimulator,
   extra: Record<string, string> = {}
-) => ({
-  DATABASE_URL: databaseUrl,
-  ATLASSIAN_ADMIN_BASE_URL: simulator.adminBaseUrl,
-  SEATSYNC_ENCRYPTION_KEY: encryptionKey,
-  SEATSYNC_SCHEDULE_SPREAD: "0 seconds",
-  SEATSYNC_POLL_INTERVAL: "500 millis",
-  SEATSYNC_RETRY_LIMIT: "0",
-  SEATSYNC_BACKFILL_BUDGET: "5",
-  SEATSYNC_REQUESTS_PER_SECOND: "1000",
-  SEATSYNC_REQUEST_BURST: "1000",
-  ...extra
-})
+) =>
+  workerEnv(
+    { databaseUrl, simulator, encryptionKey },
+    {
+      SEATSYNC_SCHEDULE_SPREAD: "0 seconds",
+      SEATSYNC_POLL_INTERVAL: "500 millis",
+      SEATSYNC_RETRY_LIMIT: "0",
+      ...extra
+    }
+  )
 
 const scheduledRuns = Effect.flatMap(
   SqlClient.SqlClient,

@@ -6,8 +6,9 @@ import { type ChildProcess, spawn } from "node:child_process"
 import { writeFileSync } from "node:fs"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
+import type { Simulator } from "@seatsync/atlassian-simulator"
 import { ApiKeyCipher, Connections } from "@seatsync/store"
-import { Deferred, Duration, Effect, Redacted } from "effect"
+import { Deferred, Duration, Effect, Exit, Redacted } from "effect"
 
 export const binary = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/bin.js")
 
@@ -29,7 +30,34 @@ export interface WorkerProcess {
   readonly exited: Effect.Effect<number | null>
 }
 
-/** Spawns the worker; the scope's release SIGKILLs it if it still runs. */
+/**
+ * The environment every process test starts the worker with: the database, the simulator, the encryption
+ * key, unthrottled pacing and a small backfill budget; `settings` adds or overrides the rest.
+ */
+export const workerEnv = (
+  options: {
+    readonly databaseUrl: string
+    readonly simulator: Simulator.RunningSimulator
+    readonly encryptionKey: string
+  },
+  settings: Record<string, string> = {}
+): Record<string, string> => ({
+  DATABASE_URL: options.databaseUrl,
+  ATLASSIAN_ADMIN_BASE_URL: options.simulator.adminBaseUrl,
+  SEATSYNC_ENCRYPTION_KEY: options.encryptionKey,
+  SEATSYNC_BACKFILL_BUDGET: "5",
+  SEATSYNC_REQUESTS_PER_SECOND: "1000",
+  SEATSYNC_REQUEST_BURST: "1000",
+  ...settings
+})
+
+/** How many of a worker's last output lines a failing test prints. */
+const failureTail = 80
+
+/**
+ * Spawns the worker; the scope's release SIGKILLs it if it still runs. When the test fails, the release
+ * prints the tail of every worker's output to stderr, so that a failure on CI explains itself.
+ */
 export const spawnWorker = (name: string, args: ReadonlyArray<string>, env: Record<string, string>) =>
   Effect.acquireRelease(
     Effect.gen(function* () {
@@ -65,9 +93,15 @@ export const spawnWorker = (name: string, args: ReadonlyArray<string>, env: Reco
       }
       return { worker, child }
     }),
-    ({ child, worker }) =>
+    ({ child, worker }, exit) =>
       Effect.sync(() => {
         if (child.exitCode === null) child.kill("SIGKILL")
+        if (Exit.isFailure(exit)) {
+          const tail = worker.output().trimEnd().split("\n").slice(-failureTail).join("\n")
+          process.stderr.write(
+            `--- ${worker.name} (pid ${worker.pid}), last ${failureTail} lines ---\n${tail}\n`
+          )
+        }
         // Set SEATSYNC_TEST_LOG_DIR to keep every worker's output for a failing test.
         const dir = process.env.SEATSYNC_TEST_LOG_DIR
         if (dir !== undefined)
