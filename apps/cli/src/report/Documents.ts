@@ -11,35 +11,16 @@ export const reportKinds: ReadonlyArray<ReportKind> = ReportKind.literals
 
 const Count = Schema.NonNegativeInt
 
-export const SeatRow = Schema.Struct({
+/** Which product of which connection a seat row counts. */
+const productFields = {
   connection: Schema.String,
   productId: Schema.String,
   productKey: Schema.String,
-  productName: Schema.String,
-  plan: Schema.NullOr(Schema.String),
-  /** The inactivity threshold `reclaimable` used: the connection's own or `--inactive-after-days`. */
-  inactiveAfterDays: Schema.Int,
-  /** Purchased seats; null when Atlassian does not say. */
-  capacity: Schema.NullOr(Count),
-  assigned: Count,
-  billable: Count,
-  active30: Count,
-  active60: Count,
-  active90: Count,
-  neverActive: Count,
-  reclaimable: Count,
-  /** billable ÷ capacity (1 = every purchased seat billed); null when the capacity is unknown. */
-  utilisation: Schema.NullOr(Schema.Number)
-}).annotations({ identifier: "SeatRow", description: "Seat counts of one product of one connection, now." })
-export type SeatRow = typeof SeatRow.Type
+  productName: Schema.String
+}
 
-export const LedgerDay = Schema.Struct({
-  connection: Schema.String,
-  productId: Schema.String,
-  productKey: Schema.String,
-  productName: Schema.String,
-  day: Schema.String.pipe(Schema.pattern(/^\d{4}-\d{2}-\d{2}$/)),
-  capacity: Schema.NullOr(Count),
+/** The seat counts shared by the current view and the ledger. */
+const seatCountFields = {
   assigned: Count,
   billable: Count,
   active30: Count,
@@ -47,6 +28,26 @@ export const LedgerDay = Schema.Struct({
   active90: Count,
   neverActive: Count,
   reclaimable: Count
+}
+
+export const SeatRow = Schema.Struct({
+  ...productFields,
+  plan: Schema.NullOr(Schema.String),
+  /** The inactivity threshold `reclaimable` used: the connection's own or `--inactive-after-days`. */
+  inactiveAfterDays: Schema.Int,
+  /** Purchased seats; null when Atlassian does not say. */
+  capacity: Schema.NullOr(Count),
+  ...seatCountFields,
+  /** billable ÷ capacity (1 = every purchased seat billed); null when the capacity is unknown. */
+  utilisation: Schema.NullOr(Schema.Number)
+}).annotations({ identifier: "SeatRow", description: "Seat counts of one product of one connection, now." })
+export type SeatRow = typeof SeatRow.Type
+
+export const LedgerDay = Schema.Struct({
+  ...productFields,
+  day: Schema.String.pipe(Schema.pattern(/^\d{4}-\d{2}-\d{2}$/)),
+  capacity: Schema.NullOr(Count),
+  ...seatCountFields
 }).annotations({
   identifier: "LedgerDay",
   description: "The seat ledger: one product's counts on one UTC day (the day's last run)."
