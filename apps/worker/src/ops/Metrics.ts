@@ -105,6 +105,34 @@ export const families = (snapshot: MetricsSnapshot): ReadonlyArray<MetricFamily>
     )
   })
   const health = new Map(snapshot.connections.map((c) => [c.connection, c]))
+  /** A counter of one run-ledger sum per connection. */
+  const ledgerCounter = (name: string, help: string, field: (row: RunTotals) => number): MetricFamily => ({
+    name,
+    help,
+    type: "counter",
+    samples: perConnection(field)
+  })
+  /** A gauge of one `v_connection_health` value per connection (`undefined`: no health row yet). */
+  const healthGauge = (
+    name: string,
+    help: string,
+    value: (row: ConnectionHealth | undefined) => number
+  ): MetricFamily => ({
+    name,
+    help,
+    type: "gauge",
+    samples: names.map((connection) => ({
+      labels: byConnection(connection),
+      value: value(health.get(connection))
+    }))
+  })
+  /** A gauge of this process alone (no labels). */
+  const processGauge = (name: string, help: string, value: number): MetricFamily => ({
+    name,
+    help,
+    type: "gauge",
+    samples: [{ labels: [], value }]
+  })
   const connectionsByName = snapshot.connections
     .slice()
     .sort((a, b) => a.connection.localeCompare(b.connection))
@@ -144,48 +172,36 @@ export const families = (snapshot: MetricsSnapshot): ReadonlyArray<MetricFamily>
       type: "counter",
       samples: records
     },
-    {
-      name: "seatsync_api_calls_total",
-      help: "Atlassian API requests made by finished sync runs, by connection.",
-      type: "counter",
-      samples: perConnection((row) => row.apiCalls)
-    },
-    {
-      name: "seatsync_api_rate_limited_total",
-      help: "Atlassian API responses 429 (rate limited) received by finished sync runs, by connection.",
-      type: "counter",
-      samples: perConnection((row) => row.rateLimited)
-    },
-    {
-      name: "seatsync_api_retries_total",
-      help: "Atlassian API requests retried by finished sync runs, by connection.",
-      type: "counter",
-      samples: perConnection((row) => row.retries)
-    },
-    {
-      name: "seatsync_api_slept_seconds_total",
-      help: "Seconds finished sync runs spent waiting on rate limits and retry back-off, by connection.",
-      type: "counter",
-      samples: perConnection((row) => row.sleptSeconds)
-    },
-    {
-      name: "seatsync_last_success_timestamp_seconds",
-      help: "Unix time at which the connection's last succeeded run finished; 0 if none ever succeeded.",
-      type: "gauge",
-      samples: names.map((connection) => ({
-        labels: byConnection(connection),
-        value: health.get(connection)?.lastSuccessSeconds ?? 0
-      }))
-    },
-    {
-      name: "seatsync_connection_paused",
-      help: "1 if the connection is paused after repeated failures (until `seatsync connect <name> --resume`), else 0.",
-      type: "gauge",
-      samples: names.map((connection) => ({
-        labels: byConnection(connection),
-        value: (health.get(connection)?.pausedReason ?? null) === null ? 0 : 1
-      }))
-    },
+    ledgerCounter(
+      "seatsync_api_calls_total",
+      "Atlassian API requests made by finished sync runs, by connection.",
+      (row) => row.apiCalls
+    ),
+    ledgerCounter(
+      "seatsync_api_rate_limited_total",
+      "Atlassian API responses 429 (rate limited) received by finished sync runs, by connection.",
+      (row) => row.rateLimited
+    ),
+    ledgerCounter(
+      "seatsync_api_retries_total",
+      "Atlassian API requests retried by finished sync runs, by connection.",
+      (row) => row.retries
+    ),
+    ledgerCounter(
+      "seatsync_api_slept_seconds_total",
+      "Seconds finished sync runs spent waiting on rate limits and retry back-off, by connection.",
+      (row) => row.sleptSeconds
+    ),
+    healthGauge(
+      "seatsync_last_success_timestamp_seconds",
+      "Unix time at which the connection's last succeeded run finished; 0 if none ever succeeded.",
+      (row) => row?.lastSuccessSeconds ?? 0
+    ),
+    healthGauge(
+      "seatsync_connection_paused",
+      "1 if the connection is paused after repeated failures (until `seatsync connect <name> --resume`), else 0.",
+      (row) => ((row?.pausedReason ?? null) === null ? 0 : 1)
+    ),
     {
       name: "seatsync_connection_paused_info",
       help: "Why a paused connection was paused (always 1; one series per paused connection).",
@@ -205,33 +221,26 @@ export const families = (snapshot: MetricsSnapshot): ReadonlyArray<MetricFamily>
               ]
       )
     },
-    {
-      name: "seatsync_connection_consecutive_failures",
-      help: "Scheduled runs of the connection that failed in a row since its last success or resume.",
-      type: "gauge",
-      samples: names.map((connection) => ({
-        labels: byConnection(connection),
-        value: health.get(connection)?.consecutiveFailures ?? 0
-      }))
-    },
-    {
-      name: "seatsync_worker_jobs_in_flight",
-      help: "Sync jobs this worker process is running now (per process).",
-      type: "gauge",
-      samples: [{ labels: [], value: snapshot.process.jobsInFlight }]
-    },
-    {
-      name: "seatsync_worker_draining",
-      help: "1 once this worker process is shutting down and takes no new work, else 0 (per process).",
-      type: "gauge",
-      samples: [{ labels: [], value: snapshot.process.draining ? 1 : 0 }]
-    },
-    {
-      name: "seatsync_worker_start_time_seconds",
-      help: "Unix time at which this worker process started (per process).",
-      type: "gauge",
-      samples: [{ labels: [], value: snapshot.process.startedAt.getTime() / 1000 }]
-    }
+    healthGauge(
+      "seatsync_connection_consecutive_failures",
+      "Scheduled runs of the connection that failed in a row since its last success or resume.",
+      (row) => row?.consecutiveFailures ?? 0
+    ),
+    processGauge(
+      "seatsync_worker_jobs_in_flight",
+      "Sync jobs this worker process is running now (per process).",
+      snapshot.process.jobsInFlight
+    ),
+    processGauge(
+      "seatsync_worker_draining",
+      "1 once this worker process is shutting down and takes no new work, else 0 (per process).",
+      snapshot.process.draining ? 1 : 0
+    ),
+    processGauge(
+      "seatsync_worker_start_time_seconds",
+      "Unix time at which this worker process started (per process).",
+      snapshot.process.startedAt.getTime() / 1000
+    )
   ]
 }
 
