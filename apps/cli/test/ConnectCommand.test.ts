@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Simulator, SiteHandlers } from "@seatsync/atlassian-simulator"
 import { Effect } from "effect"
 import { pauseConnection } from "./StoreAccess.js"
-import { runCli, tempDataDir } from "./support.js"
+import { runCli, siteEnv, tempDataDir } from "./support.js"
 
 const encryptionKey = Buffer.alloc(32, 3).toString("base64")
 
@@ -90,14 +90,11 @@ describe("seatsync connect and connections", () => {
         const simulator = yield* Simulator.start({ users: 10, teamGroups: 2, apiKey: "the-org-key" })
         const dataDir = yield* tempDataDir
         const { email, apiToken } = SiteHandlers.defaultSiteCredentials
-        const env = {
-          SEATSYNC_DATA_DIR: dataDir,
-          ATLASSIAN_ADMIN_BASE_URL: simulator.adminBaseUrl,
-          SEATSYNC_ENCRYPTION_KEY: encryptionKey,
-          SEATSYNC_UNSAFE_ANY_SITE_HOST: "true",
-          GOOD_JIRA_TOKEN: apiToken,
-          BAD_JIRA_TOKEN: "not-the-jira-token"
-        }
+        const env = siteEnv(
+          simulator,
+          { dataDir, encryptionKey },
+          { GOOD_JIRA_TOKEN: apiToken, BAD_JIRA_TOKEN: "not-the-jira-token" }
+        )
         const connect = (args: ReadonlyArray<string>) =>
           runCli(
             ["connect", "acme", "--org-id", simulator.orgId, ...args, "--api-key-stdin"],

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Fault, Simulator, SiteHandlers } from "@seatsync/atlassian-simulator"
 import { Effect } from "effect"
 import { pauseConnection } from "./StoreAccess.js"
-import { runCli, tempDataDir } from "./support.js"
+import { connectWithSite, runCli, siteEnv, tempDataDir } from "./support.js"
 
 const encryptionKey = Buffer.alloc(32, 5).toString("base64")
 
@@ -26,35 +26,13 @@ describe("seatsync doctor", () => {
       Effect.gen(function* () {
         const simulator = yield* Simulator.start({ users: 10, teamGroups: 2, apiKey: "the-org-key" })
         const dataDir = yield* tempDataDir
-        const env = {
-          SEATSYNC_DATA_DIR: dataDir,
-          ATLASSIAN_ADMIN_BASE_URL: simulator.adminBaseUrl,
-          SEATSYNC_ENCRYPTION_KEY: encryptionKey,
-          SEATSYNC_UNSAFE_ANY_SITE_HOST: "true",
-          JIRA_TOKEN: SiteHandlers.defaultSiteCredentials.apiToken,
+        const env = siteEnv(
+          simulator,
+          { dataDir, encryptionKey },
           // The simulator is local: Atlassian's pacing (3 calls/s) would only make the sync slow.
-          SEATSYNC_REQUESTS_PER_SECOND: "200",
-          SEATSYNC_REQUEST_BURST: "200"
-        }
-        const connected = yield* runCli(
-          [
-            "connect",
-            "acme",
-            "--org-id",
-            simulator.orgId,
-            "--site",
-            simulator.baseUrl,
-            "--guard",
-            "enabled",
-            "--jira-email",
-            SiteHandlers.defaultSiteCredentials.email,
-            "--jira-token-env",
-            "JIRA_TOKEN",
-            "--api-key-stdin"
-          ],
-          env,
-          "the-org-key\n"
+          { SEATSYNC_REQUESTS_PER_SECOND: "200", SEATSYNC_REQUEST_BURST: "200" }
         )
+        const connected = yield* connectWithSite("acme", simulator, env, ["--guard", "enabled"])
         expect(connected.stderr).not.toContain("seatsync:")
         expect(connected.code).toBe(0)
         expect((yield* runCli(["sync", "acme"], env)).code).toBe(0)

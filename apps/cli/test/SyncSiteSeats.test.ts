@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Fault, Simulator, SiteHandlers } from "@seatsync/atlassian-simulator"
 import { Effect } from "effect"
-import { runCli, tempDataDir } from "./support.js"
+import { connectWithSite, runCli, siteEnv, tempDataDir } from "./support.js"
 
 const encryptionKey = Buffer.alloc(32, 5).toString("base64")
 
@@ -12,31 +12,8 @@ describe("seatsync sync with Jira site credentials", () => {
       Effect.gen(function* () {
         const simulator = yield* Simulator.start({ users: 20, teamGroups: 2, apiKey: "the-org-key" })
         const dataDir = yield* tempDataDir
-        const { email, apiToken } = SiteHandlers.defaultSiteCredentials
-        const env = {
-          SEATSYNC_DATA_DIR: dataDir,
-          ATLASSIAN_ADMIN_BASE_URL: simulator.adminBaseUrl,
-          SEATSYNC_ENCRYPTION_KEY: encryptionKey,
-          SEATSYNC_UNSAFE_ANY_SITE_HOST: "true",
-          JIRA_TOKEN: apiToken
-        }
-        const connected = yield* runCli(
-          [
-            "connect",
-            "acme",
-            "--org-id",
-            simulator.orgId,
-            "--site",
-            simulator.baseUrl,
-            "--jira-email",
-            email,
-            "--jira-token-env",
-            "JIRA_TOKEN",
-            "--api-key-stdin"
-          ],
-          env,
-          "the-org-key\n"
-        )
+        const env = siteEnv(simulator, { dataDir, encryptionKey })
+        const connected = yield* connectWithSite("acme", simulator, env)
         expect(connected.code).toBe(0)
         const rolesCalls = Effect.map(simulator.requestCounts, (counts) => counts.getApplicationRoles ?? 0)
         const before = yield* rolesCalls
@@ -47,7 +24,7 @@ describe("seatsync sync with Jira site credentials", () => {
         expect(synced.code).toBe(0)
         expect(yield* rolesCalls).toBe(before + 1)
         expect(synced.stderr).not.toContain("Could not read Jira seats")
-        expect(synced.stdout + synced.stderr).not.toContain(apiToken)
+        expect(synced.stdout + synced.stderr).not.toContain(SiteHandlers.defaultSiteCredentials.apiToken)
 
         yield* simulator.setFaults([Fault.status("getApplicationRoles", 503)])
         const degraded = yield* runCli(["sync", "acme", "--json"], syncEnv)

@@ -4,6 +4,7 @@ import { chmod, mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
+import { type Simulator, SiteHandlers } from "@seatsync/atlassian-simulator"
 import { Effect } from "effect"
 
 export const binary = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/bin.js")
@@ -71,3 +72,50 @@ export const tempDataDir = Effect.acquireRelease(
   }),
   (dir) => Effect.promise(() => rm(path.dirname(dir), { recursive: true, force: true }))
 )
+
+/**
+ * The environment of a CLI run against `simulator` with Jira site credentials: its own data directory, the
+ * simulator's admin API, an encryption key, the simulator's plain-HTTP site allowed, and the Jira token in
+ * `JIRA_TOKEN`; `extra` adds or overrides variables.
+ */
+export const siteEnv = (
+  simulator: Simulator.RunningSimulator,
+  options: { readonly dataDir: string; readonly encryptionKey: string },
+  extra: Readonly<Record<string, string>> = {}
+): Record<string, string> => ({
+  SEATSYNC_DATA_DIR: options.dataDir,
+  ATLASSIAN_ADMIN_BASE_URL: simulator.adminBaseUrl,
+  SEATSYNC_ENCRYPTION_KEY: options.encryptionKey,
+  SEATSYNC_UNSAFE_ANY_SITE_HOST: "true",
+  JIRA_TOKEN: SiteHandlers.defaultSiteCredentials.apiToken,
+  ...extra
+})
+
+/**
+ * `seatsync connect <name>` of the simulator's organisation with its site and the Jira credentials from
+ * `JIRA_TOKEN` (see `siteEnv`), the organisation key piped on standard input; `flags` go before the Jira ones.
+ */
+export const connectWithSite = (
+  name: string,
+  simulator: Simulator.RunningSimulator,
+  env: Readonly<Record<string, string>>,
+  flags: ReadonlyArray<string> = []
+) =>
+  runCli(
+    [
+      "connect",
+      name,
+      "--org-id",
+      simulator.orgId,
+      "--site",
+      simulator.baseUrl,
+      ...flags,
+      "--jira-email",
+      SiteHandlers.defaultSiteCredentials.email,
+      "--jira-token-env",
+      "JIRA_TOKEN",
+      "--api-key-stdin"
+    ],
+    env,
+    `${simulator.apiKey}\n`
+  )
