@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Fiber } from "effect"
+import { Effect, Either, Fiber, Schedule } from "effect"
 import { Fault, FaultSpec, Simulator } from "../src/index.js"
 import { call } from "./support/http.js"
 
@@ -171,8 +171,14 @@ describe("runStandalone", () => {
           })
         )
       )
+      // However long start-up takes on a busy machine: the first line, then a moment for any second one.
+      yield* Effect.sync(() => lines.length).pipe(
+        Effect.repeat({ until: (n) => n > 0, schedule: Schedule.spaced("20 millis") }),
+        Effect.timeout("30 seconds")
+      )
       yield* Effect.sleep("200 millis")
       expect(lines).toHaveLength(1)
+      expect(fiber.unsafePoll()).toBeNull()
       expect(lines[0]).toMatch(
         /^seatsync simulator listening on http:\/\/127\.0\.0\.1:\d+ \(org [0-9a-f-]{36}, key \(given\)\)$/
       )
