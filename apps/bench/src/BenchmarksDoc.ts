@@ -1,7 +1,8 @@
 /**
  * docs/benchmarks.md is written by two scenarios: the full-size run writes the file up to the rate-limit
  * section and keeps that section and the notes after it; the rate-limit run rewrites only what lies between
- * its markers. Each keeps the other's figures.
+ * its markers. Each keeps the other's figures. Hand-written notes on the full-size figures live between the
+ * `bench:full-notes` markers, which the full-size run keeps as they are.
  */
 import { readFile, writeFile } from "node:fs/promises"
 import path from "node:path"
@@ -22,6 +23,9 @@ export const rateLimitPointer =
 
 const notMeasuredYet =
   /Not measured yet: the latency\/rate-limit scenario of §6 \(wall time within 15 % of the minimum the rate\nlimit allows\)\./
+
+const notesStart = "<!-- bench:full-notes (kept by `npm run bench`; written by hand) -->"
+const notesEnd = "<!-- /bench:full-notes -->"
 
 const readDoc = () => readFile(benchmarksPath, "utf8").catch(() => "")
 
@@ -46,4 +50,12 @@ export const writeRateLimitSection = async (body: string): Promise<void> => {
       ? `${doc.trimEnd()}\n\n${section}\n`
       : `${doc.slice(0, start)}${section}${doc.slice(end + sectionEnd.length)}`
   await writeFile(benchmarksPath, next)
+}
+
+/** The hand-written notes on the full-size figures, markers included, or "" when there are none. */
+export const currentFullNotes = async (): Promise<string> => {
+  const doc = await readDoc()
+  const start = doc.indexOf(notesStart)
+  const end = doc.indexOf(notesEnd)
+  return start === -1 || end < start ? "" : doc.slice(start, end + notesEnd.length)
 }

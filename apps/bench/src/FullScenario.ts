@@ -13,7 +13,12 @@ import { Connections, Database, EmbeddedPostgres } from "@seatsync/store"
 import { type ProgressEvent, runSync, type SyncSummary } from "@seatsync/sync"
 import { Console, Duration, Effect, Layer, Redacted } from "effect"
 import { argValue } from "./Arguments.js"
-import { benchmarksPath, currentRateLimitSection, rateLimitPointer } from "./BenchmarksDoc.js"
+import {
+  benchmarksPath,
+  currentFullNotes,
+  currentRateLimitSection,
+  rateLimitPointer
+} from "./BenchmarksDoc.js"
 import { rawCopy, updatedTuples } from "./RawCopy.js"
 import { simulatorProcess } from "./SimulatorSpawn.js"
 
@@ -95,6 +100,7 @@ export const fullScenario = Effect.gen(function* () {
   const copyRate = rate(copyRows, copyMillis)
   const ratio = syncRate / copyRate
   const rateLimitSection = yield* Effect.promise(currentRateLimitSection)
+  const notes = yield* Effect.promise(currentFullNotes)
 
   const report = [
     "# Benchmarks",
@@ -104,7 +110,9 @@ export const fullScenario = Effect.gen(function* () {
     "`COPY … FROM STDIN` of exactly the rows the sync wrote into tables of the same shape and indexes, as the",
     "limit; then a second, unchanged sync. Targets from docs/architecture.md §6.",
     "",
-    `Command: \`npm run bench -- ${process.argv.slice(2).join(" ") || "(defaults: --users 100000 --groups 5000 --groups-per-user 10 --products 20)"}\`.`,
+    process.argv.length > 2
+      ? `Command: \`npm run bench -- ${process.argv.slice(2).join(" ")}\`.`
+      : "Command: `npm run bench` (defaults: `--users 100000 --groups 5000 --groups-per-user 10 --products 20`).",
     "",
     `Run on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores, ${mb(os.totalmem())} RAM, Node ${process.version}, PostgreSQL ${version}.`,
     "",
@@ -125,6 +133,7 @@ export const fullScenario = Effect.gen(function* () {
     "|---|---|---|---|",
     ...copies.map((copy) => `| ${copy.table} | ${copy.rows} | ${copy.bytes} | ${copy.millis.toFixed(0)} |`),
     "",
+    ...(notes === "" ? [] : [notes, ""]),
     ...(rateLimitSection === ""
       ? [
           "Not measured yet: the latency/rate-limit scenario of §6 (wall time within 15 % of the minimum the rate",
