@@ -177,6 +177,32 @@ describe("seatsync connect and connections", () => {
         expect(changed.code).toBe(0)
         expect(changed.stdout).toContain("resumed   the change cleared the pause (three failures)")
 
+        // --forget-jira removes the stored Jira credentials; never together with new ones, nor on a new name.
+        const both = yield* runCli(
+          [
+            "connect",
+            "acme",
+            "--update",
+            "--forget-jira",
+            "--jira-email",
+            email,
+            "--jira-token-env",
+            "GOOD_JIRA_TOKEN"
+          ],
+          env
+        )
+        expect(both.code).toBe(2)
+        expect(both.stderr).toContain("not both")
+        const fresh = yield* runCli(["connect", "other", "--org-id", simulator.orgId, "--forget-jira"], env)
+        expect(fresh.code).toBe(2)
+        expect(fresh.stderr).toContain("use it with --update on an existing connection")
+        const forgotten = yield* runCli(["connect", "acme", "--update", "--forget-jira"], env)
+        expect(forgotten.code).toBe(0)
+        expect(forgotten.stdout).toContain(`Jira      credentials of ${email} removed`)
+        expect((yield* runCli(["connections", "show", "acme"], env)).stdout).toMatch(
+          /Jira credentials\s+none/
+        )
+
         const unknown = yield* runCli(["connect", "nope", "--resume"], env)
         expect(unknown.code).toBe(2)
         expect(

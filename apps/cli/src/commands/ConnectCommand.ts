@@ -63,6 +63,11 @@ const jiraTokenEnv = Options.text("jira-token-env").pipe(
     "The environment variable holding that account's API token (never the token itself; with --jira-email)."
   )
 )
+const forgetJira = Options.boolean("forget-jira").pipe(
+  Options.withDescription(
+    "Remove the stored Jira site credentials (with --update); Jira seats then come from the Admin API alone."
+  )
+)
 const resume = Options.boolean("resume").pipe(
   Options.withDescription("Resume a connection the worker paused after repeated failures (use alone).")
 )
@@ -107,6 +112,7 @@ export const connectCommand = Command.make(
     update,
     jiraEmail,
     jiraTokenEnv,
+    forgetJira,
     resume
   },
   (args) =>
@@ -130,7 +136,7 @@ export const connectCommand = Command.make(
             args.jiraTokenEnv
           ] as ReadonlyArray<Option.Option<unknown>>
         ).some(Option.isSome)
-        if (changes || args.update || args.apiKeyStdin) {
+        if (changes || args.update || args.apiKeyStdin || args.forgetJira) {
           return yield* invalid(
             "--resume",
             "use it alone (`seatsync connect <name> --resume`); a change with --update resumes the connection too"
@@ -177,6 +183,15 @@ export const connectCommand = Command.make(
           "--jira-email/--jira-token-env",
           "give both --jira-email EMAIL and --jira-token-env VAR (the variable holding that account's API token), or neither"
         )
+      }
+      if (args.forgetJira && (newJiraEmail !== undefined || newJiraTokenVariable !== undefined)) {
+        return yield* invalid(
+          "--forget-jira",
+          "either remove the Jira credentials (--forget-jira) or set new ones (--jira-email/--jira-token-env), not both"
+        )
+      }
+      if (args.forgetJira && current === undefined) {
+        return yield* invalid("--forget-jira", "use it with --update on an existing connection")
       }
       if (newJiraEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(newJiraEmail)) {
         return yield* invalid("--jira-email", `"${newJiraEmail}" is not an email address`)
@@ -233,7 +248,7 @@ export const connectCommand = Command.make(
       const jira =
         newJiraEmail !== undefined && newJiraToken !== undefined
           ? Option.some({ email: newJiraEmail, apiToken: newJiraToken })
-          : current !== undefined && siteUrl !== current.siteUrl
+          : current !== undefined && siteUrl !== current.siteUrl && !args.forgetJira
             ? yield* jiraCredentialsOfConnection(current)
             : Option.none()
       let jiraProducts: number | undefined
@@ -266,7 +281,8 @@ export const connectCommand = Command.make(
               jiraEmail: newJiraEmail,
               jiraTokenCiphertext: encryptJiraToken(encryptionKey, connectionName, newJiraToken)
             }
-          : {})
+          : {}),
+        ...(args.forgetJira ? { jiraEmail: null, jiraTokenCiphertext: null } : {})
       })
       const resumed = current?.pausedAt !== null && current?.pausedAt !== undefined && saved.pausedAt === null
       yield* Console.log(
@@ -277,7 +293,11 @@ export const connectCommand = Command.make(
           `  schedule  ${saved.schedule} (${saved.timeZone}), inactive after ${saved.inactiveAfterDays} days`,
           `  API key   verified${Option.isSome(newKey) ? " and stored encrypted" : " (the stored one)"}`,
           ...(saved.jiraEmail === null
-            ? []
+            ? args.forgetJira
+              ? [
+                  `  Jira      ${current?.jiraEmail === null || current?.jiraEmail === undefined ? "no credentials were stored" : `credentials of ${current.jiraEmail} removed`}`
+                ]
+              : []
             : [
                 `  Jira      ${saved.jiraEmail}${jiraProducts === undefined ? " (stored, unchanged)" : ` verified (${jiraProducts} Jira product${jiraProducts === 1 ? "" : "s"} on the site)`}, token stored encrypted`
               ]),
@@ -296,6 +316,7 @@ export const connectCommand = Command.make(
       "  seatsync connect acme --org-id 8f2c6a0e-… --site https://acme.atlassian.net --guard unknown --api-key-stdin\n" +
       "  seatsync connect acme --update --schedule '0 3 * * *' --timezone Europe/Berlin\n" +
       "  JIRA_TOKEN=… seatsync connect acme --update --jira-email admin@acme.com --jira-token-env JIRA_TOKEN\n" +
+      "  seatsync connect acme --update --forget-jira\n" +
       "  seatsync connect acme --resume          (after the worker paused it; see seatsync doctor acme)"
   )
 )
