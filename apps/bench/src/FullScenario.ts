@@ -9,7 +9,7 @@ import os from "node:os"
 import { FetchHttpClient } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
 import { AtlassianClient, unpaced } from "@seatsync/atlassian-client"
-import { Connections, Database, EmbeddedPostgres } from "@seatsync/store"
+import { Connections, Database, EmbeddedPostgres, Entities } from "@seatsync/store"
 import { type ProgressEvent, runSync, type SyncSummary } from "@seatsync/sync"
 import { Console, Duration, Effect, Layer, Redacted } from "effect"
 import { argValue } from "./Arguments.js"
@@ -26,14 +26,8 @@ const users = argValue("users", 100_000)
 const groups = argValue("groups", 5_000)
 const groupsPerUser = argValue("groups-per-user", 10)
 const products = argValue("products", 20)
-const liveTables = [
-  "product",
-  "org_user",
-  "org_group",
-  "group_membership",
-  "product_role",
-  "product_activity"
-] as const
+/** The live tables a sync writes: one per entity. */
+const liveTables = Entities.entities
 
 /** Peak resident set size of this process while `effect` runs, sampled every 20 ms. */
 const withPeakRss = <A, E, R>(effect: Effect.Effect<A, E, R>) =>

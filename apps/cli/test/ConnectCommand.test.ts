@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Simulator, SiteHandlers } from "@seatsync/atlassian-simulator"
 import { Effect } from "effect"
 import { pauseConnection } from "./StoreAccess.js"
-import { runCli, siteEnv, tempDataDir } from "./support.js"
+import { errorSentences, runCli, siteEnv, tempDataDir } from "./support.js"
 
 const encryptionKey = Buffer.alloc(32, 3).toString("base64")
 
@@ -205,12 +205,7 @@ describe("seatsync connect and connections", () => {
 
         const unknown = yield* runCli(["connect", "nope", "--resume"], env)
         expect(unknown.code).toBe(2)
-        expect(
-          unknown.stderr
-            .trim()
-            .split("\n")
-            .filter((line) => line.startsWith("seatsync:"))
-        ).toEqual([
+        expect(errorSentences(unknown.stderr)).toEqual([
           "seatsync: Invalid configuration for name: there is no connection called nope; see `seatsync connections list`"
         ])
       }),

@@ -7,7 +7,7 @@ import { Connections, Database } from "@seatsync/store"
 import { Ajv } from "ajv"
 import { Effect, Exit, Option, Scope } from "effect"
 import { jsonSchemaOf, type ReportKind, reportKinds, schemaFileOf } from "../src/report/Documents.js"
-import { type CliResult, runCli, tempDataDir } from "./support.js"
+import { type CliResult, errorSentences, runCli, tempDataDir } from "./support.js"
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 
@@ -425,12 +425,7 @@ describe("seatsync report", () => {
     const unknown = await report("seats", "nope")
     expect(unknown.code).toBe(2)
     expect(unknown.stdout).toBe("")
-    expect(
-      unknown.stderr
-        .trim()
-        .split("\n")
-        .filter((line) => line.startsWith("seatsync:"))
-    ).toEqual([
+    expect(errorSentences(unknown.stderr)).toEqual([
       "seatsync: Invalid configuration for connection: there is no connection called nope; see `seatsync connections list`"
     ])
 

@@ -57,6 +57,13 @@ export const spawnCli = (
 }
 
 /** Runs `seatsync …args` to its end (see `spawnCli`). */
+/** The `seatsync: …` sentences of a failed run's stderr: one per error, as the operator reads them. */
+export const errorSentences = (stderr: string): ReadonlyArray<string> =>
+  stderr
+    .trim()
+    .split("\n")
+    .filter((line) => line.startsWith("seatsync:"))
+
 export const runCli = (args: ReadonlyArray<string>, env: Readonly<Record<string, string>>, stdin?: string) =>
   Effect.suspend(() => spawnCli(args, env, stdin).closed)
 

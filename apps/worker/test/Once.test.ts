@@ -8,15 +8,9 @@ import { describe, expect, layer } from "@effect/vitest"
 import { Simulator } from "@seatsync/atlassian-simulator"
 import { Database, EmbeddedPostgres } from "@seatsync/store"
 import { Effect, Redacted } from "effect"
-import { connect, spawnWorker, workerEnv } from "./support.js"
+import { connect, freshDatabase, spawnWorker, workerEnv } from "./support.js"
 
 const encryptionKey = randomBytes(32).toString("base64")
-
-const fresh = Effect.gen(function* () {
-  const sql = yield* SqlClient.SqlClient
-  yield* sql.unsafe("DELETE FROM seatsync.connection")
-  yield* sql.unsafe("DROP SCHEMA IF EXISTS seatsync_boss CASCADE")
-})
 
 const env = (
   databaseUrl: string,
@@ -47,7 +41,7 @@ describe("seatsync-worker --once", () => {
       "runs every due slot, then the backfill, logs JSON without secrets, and exits 0",
       () =>
         Effect.gen(function* () {
-          yield* fresh
+          yield* freshDatabase
           const cluster = yield* EmbeddedPostgres.EmbeddedPostgres
           const simulator = yield* Simulator.start({ users: 20, apiKey: "once-secret-key" })
           for (const name of ["north", "south"]) {
@@ -82,7 +76,7 @@ describe("seatsync-worker --once", () => {
       "exits 1 when a due slot fails, naming it",
       () =>
         Effect.gen(function* () {
-          yield* fresh
+          yield* freshDatabase
           const cluster = yield* EmbeddedPostgres.EmbeddedPostgres
           const simulator = yield* Simulator.start({ users: 5 })
           yield* connect("rejected", {
@@ -107,7 +101,7 @@ describe("seatsync-worker --once", () => {
       "exits 0 at once when nothing is due",
       () =>
         Effect.gen(function* () {
-          yield* fresh
+          yield* freshDatabase
           const cluster = yield* EmbeddedPostgres.EmbeddedPostgres
           const simulator = yield* Simulator.start({ users: 5 })
           yield* connect("nightly", {

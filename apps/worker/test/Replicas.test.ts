@@ -10,7 +10,7 @@ import { describe, expect, layer } from "@effect/vitest"
 import { Fault, Simulator } from "@seatsync/atlassian-simulator"
 import { Database, EmbeddedPostgres } from "@seatsync/store"
 import { Duration, Effect, Redacted } from "effect"
-import { connect, eventually, spawnWorker, type WorkerProcess, workerEnv } from "./support.js"
+import { connect, eventually, freshDatabase, spawnWorker, type WorkerProcess, workerEnv } from "./support.js"
 
 const encryptionKey = randomBytes(32).toString("base64")
 
@@ -70,19 +70,13 @@ const replicaEnv = (
 const secretsIn = (worker: WorkerProcess, secrets: ReadonlyArray<string>) =>
   secrets.filter((secret) => worker.output().includes(secret))
 
-const fresh = Effect.gen(function* () {
-  const sql = yield* SqlClient.SqlClient
-  yield* sql.unsafe("DELETE FROM seatsync.connection")
-  yield* sql.unsafe("DROP SCHEMA IF EXISTS seatsync_boss CASCADE")
-})
-
 describe("seatsync-worker replicas", () => {
   layer(Database.layerThrowaway, { timeout: 120_000, excludeTestServices: true })((it) => {
     it.scoped(
       "three replicas run every slot once; a SIGKILLed run is taken over in bound and recorded interrupted",
       () =>
         Effect.gen(function* () {
-          yield* fresh
+          yield* freshDatabase
           const cluster = yield* EmbeddedPostgres.EmbeddedPostgres
           // Slow responses make a run last seconds, so that a replica can be killed in the middle of one.
           const simulator = yield* Simulator.start({ users: 30, latencyMillis: 60 })
@@ -218,7 +212,7 @@ describe("seatsync-worker replicas", () => {
       "SIGTERM drains: a run past the grace is interrupted and recorded, the job retried, and the process exits 0",
       () =>
         Effect.gen(function* () {
-          yield* fresh
+          yield* freshDatabase
           const cluster = yield* EmbeddedPostgres.EmbeddedPostgres
           // Every response slow (a latency fault, lifted later): the run outlasts the one-second grace.
           const simulator = yield* Simulator.start({ users: 30, faults: [Fault.latency("*", 400)] })

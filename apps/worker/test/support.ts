@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process"
 import { writeFileSync } from "node:fs"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
+import { SqlClient } from "@effect/sql"
 import type { Simulator } from "@seatsync/atlassian-simulator"
 import { ApiKeyCipher, Connections } from "@seatsync/store"
 import { Deferred, Duration, Effect, Exit, Redacted } from "effect"
@@ -108,6 +109,13 @@ export const spawnWorker = (name: string, args: ReadonlyArray<string>, env: Reco
           writeFileSync(path.join(dir, `${worker.name}-${worker.pid}.log`), worker.output())
       })
   ).pipe(Effect.map(({ worker }) => worker))
+
+/** Between process tests on one database: no connections (nor their runs), and pg-boss's schema gone. */
+export const freshDatabase = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql.unsafe("DELETE FROM seatsync.connection")
+  yield* sql.unsafe("DROP SCHEMA IF EXISTS seatsync_boss CASCADE")
+})
 
 /** Polls `effect` until `done` holds for its result, or fails after `timeout` saying what it waited for. */
 export const eventually = <A, E, R>(

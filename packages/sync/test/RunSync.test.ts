@@ -3,7 +3,7 @@ import { SqlClient } from "@effect/sql"
 import { describe, expect, it } from "@effect/vitest"
 import { AtlassianClient, unpaced } from "@seatsync/atlassian-client"
 import { Fault, Simulator } from "@seatsync/atlassian-simulator"
-import { Connections, Database, OrgUsers, SyncRuns } from "@seatsync/store"
+import { Connections, Database, Entities, OrgUsers, SyncRuns } from "@seatsync/store"
 import { Effect, Fiber, Layer, Option, Redacted } from "effect"
 import * as TestServices from "effect/TestServices"
 import { type ProgressEvent, runSync } from "../src/index.js"
@@ -30,14 +30,7 @@ const clientFor = (simulator: Simulator.RunningSimulator, apiKey = simulator.api
 const liveSnapshot = (connectionId: number) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
-    const tables = [
-      "product",
-      "org_user",
-      "org_group",
-      "group_membership",
-      "product_role",
-      "product_activity"
-    ]
+    const tables = Entities.entities
     const fingerprints: Record<string, string> = {}
     for (const table of tables) {
       const rows = yield* sql<{ readonly digest: string | null; readonly n: number }>`

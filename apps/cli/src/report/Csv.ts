@@ -2,7 +2,15 @@
  * The `csv` format (RFC 4180): a header row, then one row per record, CRLF line ends; a field holding a
  * comma, a double quote, CR or LF is quoted, its quotes doubled. Timestamps are ISO 8601 UTC (pure).
  */
-import type { ReclaimReport, RunsReport, SeatsReport } from "./Documents.js"
+import type {
+  ConnectionHealthRow,
+  ReclaimReport,
+  ReclaimRow,
+  RunRow,
+  RunsReport,
+  SeatRow,
+  SeatsReport
+} from "./Documents.js"
 
 type Cell = string | number | boolean | null
 
@@ -17,166 +25,111 @@ const timestamp = (date: Date | null): Cell => (date === null ? null : date.toIS
 export const renderCsv = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<Cell>>): string =>
   `${[header, ...rows].map((row) => row.map(field).join(",")).join("\r\n")}\r\n`
 
-export const seatsHeader = [
-  "connection",
-  "product_id",
-  "product_key",
-  "product_name",
-  "plan",
-  "inactive_after_days",
-  "capacity",
-  "assigned",
-  "billable",
-  "active_30",
-  "active_60",
-  "active_90",
-  "never_active",
-  "reclaimable",
-  "utilisation"
-] as const
+/** A CSV column: its header and how a record fills it. */
+type Column<A> = readonly [header: string, cell: (record: A) => Cell]
+
+const headerOf = <A>(columns: ReadonlyArray<Column<A>>) => columns.map(([header]) => header)
+const cellsOf = <A>(columns: ReadonlyArray<Column<A>>, record: A) => columns.map(([, cell]) => cell(record))
+
+const seatsColumns: ReadonlyArray<Column<SeatRow>> = [
+  ["connection", (row) => row.connection],
+  ["product_id", (row) => row.productId],
+  ["product_key", (row) => row.productKey],
+  ["product_name", (row) => row.productName],
+  ["plan", (row) => row.plan],
+  ["inactive_after_days", (row) => row.inactiveAfterDays],
+  ["capacity", (row) => row.capacity],
+  ["assigned", (row) => row.assigned],
+  ["billable", (row) => row.billable],
+  ["active_30", (row) => row.active30],
+  ["active_60", (row) => row.active60],
+  ["active_90", (row) => row.active90],
+  ["never_active", (row) => row.neverActive],
+  ["reclaimable", (row) => row.reclaimable],
+  ["utilisation", (row) => row.utilisation]
+]
 
 /** One row per connection × product (the seat ledger's history is in the json and html formats). */
 export const seatsCsv = (report: SeatsReport): string =>
   renderCsv(
-    seatsHeader,
-    report.seats.map((row) => [
-      row.connection,
-      row.productId,
-      row.productKey,
-      row.productName,
-      row.plan,
-      row.inactiveAfterDays,
-      row.capacity,
-      row.assigned,
-      row.billable,
-      row.active30,
-      row.active60,
-      row.active90,
-      row.neverActive,
-      row.reclaimable,
-      row.utilisation
-    ])
+    headerOf(seatsColumns),
+    report.seats.map((row) => cellsOf(seatsColumns, row))
   )
 
-export const reclaimHeader = [
-  "connection",
-  "account_id",
-  "name",
-  "email",
-  "product_id",
-  "product_key",
-  "product_name",
-  "verdict",
-  "last_active_at",
-  "days_since_active",
-  "activity_source",
-  "activity_observed_at",
-  "roles",
-  "account_type",
-  "status",
-  "managed",
-  "added_to_org",
-  "days_since_added",
-  "inactive_after_days"
-] as const
+const reclaimColumns: ReadonlyArray<Column<ReclaimRow>> = [
+  ["connection", (row) => row.connection],
+  ["account_id", (row) => row.accountId],
+  ["name", (row) => row.name],
+  ["email", (row) => row.email],
+  ["product_id", (row) => row.productId],
+  ["product_key", (row) => row.productKey],
+  ["product_name", (row) => row.productName],
+  ["verdict", (row) => row.verdict],
+  ["last_active_at", (row) => timestamp(row.lastActiveAt)],
+  ["days_since_active", (row) => row.daysSinceActive],
+  ["activity_source", (row) => row.activitySource],
+  ["activity_observed_at", (row) => timestamp(row.activityObservedAt)],
+  ["roles", (row) => row.roles.join(" ")],
+  ["account_type", (row) => row.accountType],
+  ["status", (row) => row.status],
+  ["managed", (row) => row.managed],
+  ["added_to_org", (row) => timestamp(row.addedToOrg)],
+  ["days_since_added", (row) => row.daysSinceAdded],
+  ["inactive_after_days", (row) => row.inactiveAfterDays]
+]
 
 /** One row per seat to reclaim; `roles` is space-separated. */
 export const reclaimCsv = (report: ReclaimReport): string =>
   renderCsv(
-    reclaimHeader,
-    report.candidates.map((row) => [
-      row.connection,
-      row.accountId,
-      row.name,
-      row.email,
-      row.productId,
-      row.productKey,
-      row.productName,
-      row.verdict,
-      timestamp(row.lastActiveAt),
-      row.daysSinceActive,
-      row.activitySource,
-      timestamp(row.activityObservedAt),
-      row.roles.join(" "),
-      row.accountType,
-      row.status,
-      row.managed,
-      timestamp(row.addedToOrg),
-      row.daysSinceAdded,
-      row.inactiveAfterDays
-    ])
+    headerOf(reclaimColumns),
+    report.candidates.map((row) => cellsOf(reclaimColumns, row))
   )
 
-export const runsHeader = [
-  "run_id",
-  "connection",
-  "status",
-  "trigger",
-  "started_at",
-  "finished_at",
-  "duration_seconds",
-  "api_calls",
-  "retries",
-  "rate_limited",
-  "slept_ms",
-  "quarantined",
-  "error_tag",
-  "error_message",
-  "connection_paused",
-  "connection_paused_at",
-  "connection_paused_reason",
-  "connection_consecutive_failures"
-] as const
+const runColumns: ReadonlyArray<Column<RunRow>> = [
+  ["run_id", (row) => row.runId],
+  ["connection", (row) => row.connection],
+  ["status", (row) => row.status],
+  ["trigger", (row) => row.trigger],
+  ["started_at", (row) => timestamp(row.startedAt)],
+  ["finished_at", (row) => timestamp(row.finishedAt)],
+  ["duration_seconds", (row) => row.durationSeconds],
+  ["api_calls", (row) => row.apiCalls],
+  ["retries", (row) => row.retries],
+  ["rate_limited", (row) => row.rateLimited],
+  ["slept_ms", (row) => row.sleptMs],
+  ["quarantined", (row) => row.quarantined],
+  ["error_tag", (row) => row.errorTag],
+  ["error_message", (row) => row.errorMessage]
+]
+
+/** The connection's health beside each of its runs; empty when the report has no health row for it. */
+const healthColumns: ReadonlyArray<Column<ConnectionHealthRow | undefined>> = [
+  ["connection_paused", (health) => health?.paused ?? null],
+  ["connection_paused_at", (health) => timestamp(health?.pausedAt ?? null)],
+  ["connection_paused_reason", (health) => health?.pausedReason ?? null],
+  ["connection_consecutive_failures", (health) => health?.consecutiveFailures ?? null]
+]
 
 /**
  * One row per run, each carrying its connection's health (paused, since when, why, failure streak); a
- * connection without any run gets one row with empty run fields, so a pause is never invisible.
+ * connection without any run gets one row with empty run fields but its name, so a pause is never invisible.
  */
 export const runsCsv = (report: RunsReport): string => {
   const healthOf = (name: string) => report.connections.find((row) => row.connection === name)
-  const healthCells = (name: string): ReadonlyArray<Cell> => {
-    const health = healthOf(name)
-    return health === undefined
-      ? [null, null, null, null]
-      : [health.paused, timestamp(health.pausedAt), health.pausedReason, health.consecutiveFailures]
-  }
   const withRuns = new Set(report.runs.map((row) => row.connection))
-  return renderCsv(runsHeader, [
-    ...report.runs.map((row) => [
-      row.runId,
-      row.connection,
-      row.status,
-      row.trigger,
-      timestamp(row.startedAt),
-      timestamp(row.finishedAt),
-      row.durationSeconds,
-      row.apiCalls,
-      row.retries,
-      row.rateLimited,
-      row.sleptMs,
-      row.quarantined,
-      row.errorTag,
-      row.errorMessage,
-      ...healthCells(row.connection)
-    ]),
-    ...report.connections
-      .filter((health) => !withRuns.has(health.connection))
-      .map((health) => [
-        null,
-        health.connection,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        ...healthCells(health.connection)
-      ])
-  ])
+  return renderCsv(
+    [...headerOf(runColumns), ...headerOf(healthColumns)],
+    [
+      ...report.runs.map((row) => [
+        ...cellsOf(runColumns, row),
+        ...cellsOf(healthColumns, healthOf(row.connection))
+      ]),
+      ...report.connections
+        .filter((health) => !withRuns.has(health.connection))
+        .map((health) => [
+          ...runColumns.map(([header]) => (header === "connection" ? health.connection : null)),
+          ...cellsOf(healthColumns, health)
+        ])
+    ]
+  )
 }

@@ -26,6 +26,28 @@ export interface Selection {
 
 const connectionIdOf = (selection: Selection) => (selection.single ? selection.connections[0]?.id : undefined)
 
+/** The fields a seat row and a ledger day share, from either store row. */
+type SeatCounts = Omit<LedgerDay, "connection" | "productId" | "productKey" | "productName" | "day">
+type ProductOf = Pick<LedgerDay, "productId" | "productKey" | "productName">
+
+const productOf = (row: ProductOf & { readonly connectionName: string }) => ({
+  connection: row.connectionName,
+  productId: row.productId,
+  productKey: row.productKey,
+  productName: row.productName
+})
+
+const countsOf = (row: SeatCounts): SeatCounts => ({
+  capacity: row.capacity,
+  assigned: row.assigned,
+  billable: row.billable,
+  active30: row.active30,
+  active60: row.active60,
+  active90: row.active90,
+  neverActive: row.neverActive,
+  reclaimable: row.reclaimable
+})
+
 export const loadSeats = (selection: Selection) =>
   Effect.gen(function* () {
     const connectionId = connectionIdOf(selection)
@@ -40,38 +62,18 @@ export const loadSeats = (selection: Selection) =>
       generatedAt: selection.generatedAt,
       seats: utilisation.map(
         (row): SeatRow => ({
-          connection: row.connectionName,
-          productId: row.productId,
-          productKey: row.productKey,
-          productName: row.productName,
+          ...productOf(row),
           plan: row.plan,
           inactiveAfterDays: row.inactiveAfterDays,
-          capacity: row.capacity,
-          assigned: row.assigned,
-          billable: row.billable,
-          active30: row.active30,
-          active60: row.active60,
-          active90: row.active90,
-          neverActive: row.neverActive,
-          reclaimable: row.reclaimable,
+          ...countsOf(row),
           utilisation: row.utilisation
         })
       ),
       ledger: ledger.map(
         (row): LedgerDay => ({
-          connection: row.connectionName,
-          productId: row.productId,
-          productKey: row.productKey,
-          productName: row.productName,
+          ...productOf(row),
           day: row.day,
-          capacity: row.capacity,
-          assigned: row.assigned,
-          billable: row.billable,
-          active30: row.active30,
-          active60: row.active60,
-          active90: row.active90,
-          neverActive: row.neverActive,
-          reclaimable: row.reclaimable
+          ...countsOf(row)
         })
       )
     } satisfies SeatsReport
