@@ -12,20 +12,11 @@ import { connect, freshDatabase, spawnWorker, workerEnv } from "./support.js"
 
 const encryptionKey = randomBytes(32).toString("base64")
 
-const env = (
-  databaseUrl: string,
-  simulator: Simulator.RunningSimulator,
-  extra: Record<string, string> = {}
-) =>
-  workerEnv(
-    { databaseUrl, simulator, encryptionKey },
-    {
-      SEATSYNC_SCHEDULE_SPREAD: "0 seconds",
-      SEATSYNC_POLL_INTERVAL: "500 millis",
-      SEATSYNC_RETRY_LIMIT: "0",
-      ...extra
-    }
-  )
+const env = workerEnv(encryptionKey, {
+  SEATSYNC_SCHEDULE_SPREAD: "0 seconds",
+  SEATSYNC_POLL_INTERVAL: "500 millis",
+  SEATSYNC_RETRY_LIMIT: "0"
+})
 
 const scheduledRuns = Effect.flatMap(
   SqlClient.SqlClient,

@@ -46,26 +46,17 @@ const runs = Effect.flatMap(
     ORDER BY r.id`
 )
 
-const replicaEnv = (
-  databaseUrl: string,
-  simulator: Simulator.RunningSimulator,
-  extra: Record<string, string> = {}
-) =>
-  workerEnv(
-    { databaseUrl, simulator, encryptionKey },
-    {
-      SEATSYNC_TICK_EVERY: "1 second",
-      SEATSYNC_SCHEDULE_SPREAD: "2 seconds",
-      SEATSYNC_POLL_INTERVAL: `${pollInterval * 1000} millis`,
-      SEATSYNC_ORPHAN_CHECK_INTERVAL: `${orphanCheck} seconds`,
-      SEATSYNC_ORPHAN_GRACE: `${orphanGrace} seconds`,
-      SEATSYNC_RETRY_DELAY: `${retryDelay} second`,
-      SEATSYNC_RETRY_LIMIT: "3",
-      SEATSYNC_WORKER_CONCURRENCY: "2",
-      SEATSYNC_WORKER_PORT: "0",
-      ...extra
-    }
-  )
+const replicaEnv = workerEnv(encryptionKey, {
+  SEATSYNC_TICK_EVERY: "1 second",
+  SEATSYNC_SCHEDULE_SPREAD: "2 seconds",
+  SEATSYNC_POLL_INTERVAL: `${pollInterval * 1000} millis`,
+  SEATSYNC_ORPHAN_CHECK_INTERVAL: `${orphanCheck} seconds`,
+  SEATSYNC_ORPHAN_GRACE: `${orphanGrace} seconds`,
+  SEATSYNC_RETRY_DELAY: `${retryDelay} second`,
+  SEATSYNC_RETRY_LIMIT: "3",
+  SEATSYNC_WORKER_CONCURRENCY: "2",
+  SEATSYNC_WORKER_PORT: "0"
+})
 
 const secretsIn = (worker: WorkerProcess, secrets: ReadonlyArray<string>) =>
   secrets.filter((secret) => worker.output().includes(secret))

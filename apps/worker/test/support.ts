@@ -32,25 +32,25 @@ export interface WorkerProcess {
 }
 
 /**
- * The environment every process test starts the worker with: the database, the simulator, the encryption
- * key, unthrottled pacing and a small backfill budget; `settings` adds or overrides the rest.
+ * The environment a test file starts its workers with: the database, the simulator, the encryption key,
+ * unthrottled pacing and a small backfill budget, then the file's `settings`, then a start's own `extra`.
  */
-export const workerEnv = (
-  options: {
-    readonly databaseUrl: string
-    readonly simulator: Simulator.RunningSimulator
-    readonly encryptionKey: string
-  },
-  settings: Record<string, string> = {}
-): Record<string, string> => ({
-  DATABASE_URL: options.databaseUrl,
-  ATLASSIAN_ADMIN_BASE_URL: options.simulator.adminBaseUrl,
-  SEATSYNC_ENCRYPTION_KEY: options.encryptionKey,
-  SEATSYNC_BACKFILL_BUDGET: "5",
-  SEATSYNC_REQUESTS_PER_SECOND: "1000",
-  SEATSYNC_REQUEST_BURST: "1000",
-  ...settings
-})
+export const workerEnv =
+  (encryptionKey: string, settings: Record<string, string>) =>
+  (
+    databaseUrl: string,
+    simulator: Simulator.RunningSimulator,
+    extra: Record<string, string> = {}
+  ): Record<string, string> => ({
+    DATABASE_URL: databaseUrl,
+    ATLASSIAN_ADMIN_BASE_URL: simulator.adminBaseUrl,
+    SEATSYNC_ENCRYPTION_KEY: encryptionKey,
+    SEATSYNC_BACKFILL_BUDGET: "5",
+    SEATSYNC_REQUESTS_PER_SECOND: "1000",
+    SEATSYNC_REQUEST_BURST: "1000",
+    ...settings,
+    ...extra
+  })
 
 /** How many of a worker's last output lines a failing test prints. */
 const failureTail = 80
