@@ -77,6 +77,7 @@ export const reportFor = (error: unknown): Report => {
     case "ApiKeyUndecryptable":
     case "JiraTokenUndecryptable":
     case "InvalidConfig":
+    case "UsageError":
     case "ConfigError":
     case "ReadOnlyViolation":
       return { sentence: message, code: ExitCodes.usage }
