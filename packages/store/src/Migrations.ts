@@ -2,8 +2,8 @@
  * The store's schema migrations and how they are applied: in order, once, under an advisory lock so that
  * concurrent processes (CLI, workers) starting together do not race.
  */
-import { Migrator, SqlClient, type SqlError } from "@effect/sql"
-import { Effect } from "effect"
+import { Migrator, SqlClient, type SqlError, SqlSchema } from "@effect/sql"
+import { Effect, type ParseResult, Schema } from "effect"
 import initial from "./migrations/0001_initial.js"
 import orgModel from "./migrations/0002_org_model.js"
 import operations from "./migrations/0003_operations.js"
@@ -80,3 +80,26 @@ export const status: Effect.Effect<MigrationStatus, SqlError.SqlError, SqlClient
     }
   }
 ).pipe(Effect.withSpan("Migrations.status"))
+
+/** One row of the migration table: a migration the database has applied. */
+export const AppliedMigration = Schema.Struct({
+  id: Schema.Int,
+  name: Schema.String
+})
+export type AppliedMigration = typeof AppliedMigration.Type
+
+/**
+ * The migrations the database has applied, oldest first: for `seatsync migrate`, after the database layer
+ * (which migrates before it is ready) has created the table.
+ */
+export const applied: Effect.Effect<
+  ReadonlyArray<AppliedMigration>,
+  SqlError.SqlError | ParseResult.ParseError,
+  SqlClient.SqlClient
+> = Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  SqlSchema.findAll({
+    Request: Schema.Void,
+    Result: AppliedMigration,
+    execute: () => sql`SELECT migration_id AS id, name FROM ${sql(table)} ORDER BY migration_id`
+  })(undefined)
+).pipe(Effect.withSpan("Migrations.applied"))

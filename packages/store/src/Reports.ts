@@ -226,7 +226,9 @@ export const ConnectionHealth = Schema.Struct({
   lastRunFinishedAt: Schema.NullOr(Schema.DateFromSelf),
   lastErrorTag: Schema.NullOr(Schema.String),
   lastErrorMessage: Schema.NullOr(Schema.String),
-  lastSuccessAt: Schema.NullOr(Schema.DateFromSelf)
+  lastSuccessAt: Schema.NullOr(Schema.DateFromSelf),
+  /** `lastSuccessAt` as Unix seconds, to the microsecond the database keeps (a `Date` keeps milliseconds). */
+  lastSuccessEpochSeconds: Schema.NullOr(Schema.Number)
 })
 export type ConnectionHealth = typeof ConnectionHealth.Type
 
@@ -244,7 +246,8 @@ export const connectionHealth = (
                consecutive_failures AS "consecutiveFailures", last_run_id AS "lastRunId",
                last_run_status AS "lastRunStatus", last_run_started_at AS "lastRunStartedAt",
                last_run_finished_at AS "lastRunFinishedAt", last_error_tag AS "lastErrorTag",
-               last_error_message AS "lastErrorMessage", last_success_at AS "lastSuccessAt"
+               last_error_message AS "lastErrorMessage", last_success_at AS "lastSuccessAt",
+               extract(epoch FROM last_success_at)::float8 AS "lastSuccessEpochSeconds"
         FROM seatsync.v_connection_health
         ${connectionId === undefined ? sql`` : sql`WHERE connection_id = ${connectionId}`}
         ORDER BY connection_name`

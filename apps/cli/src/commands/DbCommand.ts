@@ -4,7 +4,6 @@
  * seatsync commands can use it; every other command joins it while it runs.
  */
 import { Command } from "@effect/cli"
-import { SqlClient } from "@effect/sql"
 import { Database, EmbeddedPostgres, Migrations } from "@seatsync/store"
 import { Console, Effect, Option, Redacted } from "effect"
 import { withErrorReport } from "../ErrorReport.js"
@@ -112,11 +111,7 @@ export const dbCommand = Command.make("db").pipe(
 export const migrateCommand = Command.make("migrate", {}, () =>
   Effect.gen(function* () {
     // The database layers migrate before they are ready; this reports what is applied.
-    const sql = yield* SqlClient.SqlClient
-    const rows = yield* sql<{
-      id: number
-      name: string
-    }>`SELECT migration_id AS id, name FROM ${sql(Migrations.table)} ORDER BY migration_id`
+    const rows = yield* Migrations.applied
     yield* Console.log(`Database migrated: ${rows.map((row) => `${row.id}_${row.name}`).join(", ")}`)
   }).pipe(Effect.provide(Database.layer), withErrorReport)
 ).pipe(

@@ -1,10 +1,11 @@
 /**
- * The worker's Prometheus metrics: read from the database at scrape time (two aggregate queries over the run
- * ledger and `v_connection_health`, so every replica reports the same run counters) plus this process's
- * lifecycle (jobs in flight, draining), then rendered as text by a pure function.
+ * The worker's Prometheus metrics: read from the database at scrape time through the store (the run ledger
+ * summed by connection and status, and `Reports.connectionHealth`, so every replica reports the same run
+ * counters) plus this process's lifecycle (jobs in flight, draining), then rendered as text by a pure function.
  */
-import { SqlClient, type SqlError, SqlSchema } from "@effect/sql"
-import { Effect, type ParseResult, Schema } from "effect"
+import type { SqlClient, SqlError } from "@effect/sql"
+import { Reports, RunTotals as RunTotalsReading } from "@seatsync/store"
+import { Effect, type ParseResult } from "effect"
 import { type MetricFamily, render as renderFamilies, type Sample } from "./Exposition.js"
 import { type LifecycleSnapshot, WorkerLifecycle } from "./WorkerLifecycle.js"
 
@@ -247,131 +248,52 @@ export const families = (snapshot: MetricsSnapshot): ReadonlyArray<MetricFamily>
 /** The scrape body for a snapshot (Prometheus text format 0.0.4). */
 export const render = (snapshot: MetricsSnapshot): string => renderFamilies(families(snapshot))
 
-const RunTotalsRow = Schema.Struct({
-  connection: Schema.String,
-  status: Schema.String,
-  runs: Schema.Number,
-  api_calls: Schema.Number,
-  retries: Schema.Number,
-  rate_limited: Schema.Number,
-  slept_seconds: Schema.Number,
-  finished: Schema.Number,
-  duration_seconds: Schema.Number,
-  duration_bucket_counts: Schema.Array(Schema.Number),
-  records: Schema.Record({ key: Schema.String, value: Schema.Number })
-})
-
-const ConnectionHealthRow = Schema.Struct({
-  connection: Schema.String,
-  paused_reason: Schema.NullOr(Schema.String),
-  consecutive_failures: Schema.Number,
-  last_success_seconds: Schema.NullOr(Schema.Number)
-})
-
-/**
- * The run ledger summed by connection and status: one row per pair, whatever the number of runs. Counts and
- * sums are cast to float8/int so that node-postgres returns numbers.
- */
+/** The run ledger summed by connection and status (`RunTotals.byConnectionAndStatus`), as the metrics name them. */
 export const readRunTotals: Effect.Effect<
   ReadonlyArray<RunTotals>,
   SqlError.SqlError | ParseResult.ParseError,
   SqlClient.SqlClient
-> = Effect.flatMap(SqlClient.SqlClient, (sql) =>
-  SqlSchema.findAll({
-    Request: Schema.Void,
-    Result: RunTotalsRow,
-    execute: () => sql`
-      WITH totals AS (
-        SELECT r.connection_id, r.status, count(*)::int AS runs,
-               sum(r.api_calls)::float8 AS api_calls, sum(r.retries)::float8 AS retries,
-               sum(r.rate_limited)::float8 AS rate_limited, (sum(r.slept_ms) / 1000.0)::float8 AS slept_seconds,
-               count(r.finished_at)::int AS finished,
-               coalesce(sum(extract(epoch FROM r.finished_at - r.started_at)), 0)::float8 AS duration_seconds
-        FROM seatsync.sync_run AS r
-        GROUP BY r.connection_id, r.status
-      ), buckets AS (
-        SELECT b.connection_id, b.status, array_agg(b.runs ORDER BY b.le) AS counts
-        FROM (
-          SELECT r.connection_id, r.status, bound.le,
-                 count(*) FILTER (WHERE extract(epoch FROM r.finished_at - r.started_at) <= bound.le)::int AS runs
-          FROM seatsync.sync_run AS r
-          CROSS JOIN unnest(${`{${durationBuckets.join(",")}}`}::float8[]) AS bound (le)
-          WHERE r.finished_at IS NOT NULL
-          GROUP BY r.connection_id, r.status, bound.le
-        ) AS b
-        GROUP BY b.connection_id, b.status
-      ), records AS (
-        SELECT e.connection_id, e.status, jsonb_object_agg(e.entity, e.total) AS totals
-        FROM (
-          SELECT r.connection_id, r.status, entry.key AS entity, sum((entry.value #>> '{}')::float8) AS total
-          FROM seatsync.sync_run AS r
-          CROSS JOIN LATERAL jsonb_each(r.entity_counts) AS entry
-          WHERE jsonb_typeof(entry.value) = 'number'
-          GROUP BY r.connection_id, r.status, entry.key
-        ) AS e
-        GROUP BY e.connection_id, e.status
-      )
-      SELECT c.name AS connection, t.status, t.runs, t.api_calls, t.retries, t.rate_limited, t.slept_seconds,
-             t.finished, t.duration_seconds,
-             coalesce(b.counts, '{}'::int[]) AS duration_bucket_counts,
-             coalesce(rec.totals, '{}'::jsonb) AS records
-      FROM totals AS t
-      JOIN seatsync.connection AS c ON c.id = t.connection_id
-      LEFT JOIN buckets AS b ON b.connection_id = t.connection_id AND b.status = t.status
-      LEFT JOIN records AS rec ON rec.connection_id = t.connection_id AND rec.status = t.status
-      ORDER BY c.name, t.status`
-  })(undefined).pipe(
-    Effect.map((rows) =>
-      rows.map(
-        (row): RunTotals => ({
-          connection: row.connection,
-          status: row.status,
-          runs: row.runs,
-          apiCalls: row.api_calls,
-          retries: row.retries,
-          rateLimited: row.rate_limited,
-          sleptSeconds: row.slept_seconds,
-          finished: row.finished,
-          durationSeconds: row.duration_seconds,
-          durationBucketCounts: row.duration_bucket_counts,
-          records: row.records
-        })
-      )
-    ),
-    Effect.withSpan("Metrics.readRunTotals")
-  )
+> = RunTotalsReading.byConnectionAndStatus(durationBuckets).pipe(
+  Effect.map((rows) =>
+    rows.map(
+      (row): RunTotals => ({
+        connection: row.connectionName,
+        status: row.status,
+        runs: row.runs,
+        apiCalls: row.apiCalls,
+        retries: row.retries,
+        rateLimited: row.rateLimited,
+        sleptSeconds: row.sleptSeconds,
+        finished: row.finished,
+        durationSeconds: row.durationSeconds,
+        durationBucketCounts: row.durationBucketCounts,
+        records: row.records
+      })
+    )
+  ),
+  Effect.withSpan("Metrics.readRunTotals")
 )
 
-/** Every connection's pause state, failure streak and last success (`v_connection_health`). */
+/** Every connection's pause state, failure streak and last success (`Reports.connectionHealth`). */
 export const readConnectionHealth: Effect.Effect<
   ReadonlyArray<ConnectionHealth>,
   SqlError.SqlError | ParseResult.ParseError,
   SqlClient.SqlClient
-> = Effect.flatMap(SqlClient.SqlClient, (sql) =>
-  SqlSchema.findAll({
-    Request: Schema.Void,
-    Result: ConnectionHealthRow,
-    execute: () => sql`
-      SELECT h.connection_name AS connection, h.paused_reason, h.consecutive_failures,
-             extract(epoch FROM h.last_success_at)::float8 AS last_success_seconds
-      FROM seatsync.v_connection_health AS h
-      ORDER BY h.connection_name`
-  })(undefined).pipe(
-    Effect.map((rows) =>
-      rows.map(
-        (row): ConnectionHealth => ({
-          connection: row.connection,
-          pausedReason: row.paused_reason,
-          consecutiveFailures: row.consecutive_failures,
-          lastSuccessSeconds: row.last_success_seconds
-        })
-      )
-    ),
-    Effect.withSpan("Metrics.readConnectionHealth")
-  )
+> = Reports.connectionHealth().pipe(
+  Effect.map((rows) =>
+    rows.map(
+      (row): ConnectionHealth => ({
+        connection: row.connectionName,
+        pausedReason: row.pausedReason,
+        consecutiveFailures: row.consecutiveFailures,
+        lastSuccessSeconds: row.lastSuccessEpochSeconds
+      })
+    )
+  ),
+  Effect.withSpan("Metrics.readConnectionHealth")
 )
 
-/** One scrape's data: the two queries and this process's lifecycle. */
+/** One scrape's data: the two store readings and this process's lifecycle. */
 export const collect: Effect.Effect<
   MetricsSnapshot,
   SqlError.SqlError | ParseResult.ParseError,
