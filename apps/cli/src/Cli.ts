@@ -1,7 +1,8 @@
 /** The `seatsync` command tree. */
 import { Command } from "@effect/cli"
 import { backfillCommand } from "./commands/BackfillCommand.js"
-import { connectCommand, connectionsCommand } from "./commands/ConnectCommand.js"
+import { connectCommand } from "./commands/ConnectCommand.js"
+import { connectionsCommand } from "./commands/ConnectionsCommand.js"
 import { dbCommand, migrateCommand } from "./commands/DbCommand.js"
 import { doctorCommand } from "./commands/DoctorCommand.js"
 import { reportCommand } from "./commands/ReportCommand.js"

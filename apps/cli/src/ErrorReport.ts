@@ -78,6 +78,9 @@ export const reportFor = (error: unknown): Report => {
     case "JiraTokenUndecryptable":
     case "InvalidConfig":
     case "UsageError":
+    case "ConnectionNotFound":
+    case "ApiKeyMissing":
+    case "ConnectionRuleViolation":
     case "ConfigError":
     case "ReadOnlyViolation":
       return { sentence: message, code: ExitCodes.usage }

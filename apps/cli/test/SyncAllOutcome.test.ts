@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { ConnectionId, RunId } from "@seatsync/store"
 import type { SyncSummary } from "@seatsync/sync"
-import { type ConnectionOutcome, exitCodeOfAll, outcomeJson, outcomeLine } from "../src/SyncAll.js"
+import { type ConnectionOutcome, exitCodeOfAll, outcomeJson, outcomeLine } from "../src/sync/SyncOutcome.js"
 
 const counts = { staged: 0, inserted: 0, updated: 0, restored: 0, deleted: 0, unchanged: 0 }
 const summary: SyncSummary = {

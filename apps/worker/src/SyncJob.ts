@@ -1,19 +1,16 @@
 /**
- * One sync job: a connection's scheduled slot. Syncs the connection (unless a previous attempt of this slot
- * already succeeded), then runs the last-active backfill with the nightly budget, on one Atlassian client so
- * both share the organisation's rate budget. Keeps the connection's failure streak: a slot whose final
- * attempt fails counts once towards pausing it; a connection busy with another run (`LockHeld`, e.g. the
- * CLI) is retried later and never counts.
+ * One sync job: a connection's scheduled slot. Opens the connection through `@seatsync/sync`'s
+ * `ConnectionRunner` (which records a run that fails before the pipeline starts), syncs it unless a previous
+ * attempt of this slot already succeeded, then runs the last-active backfill with the nightly budget on the
+ * same session, so both share the organisation's rate budget. Keeps the connection's failure streak: a slot
+ * whose final attempt fails counts once towards pausing it; a connection busy with another run
+ * (`LockHeld`, e.g. the CLI) is retried later and never counts.
  */
-import { FetchHttpClient } from "@effect/platform"
-import { AtlassianClient } from "@seatsync/atlassian-client"
-import { ConnectionId, Connections, Locks, SyncRuns } from "@seatsync/store"
-import { backfillLastActive, runSync } from "@seatsync/sync"
-import { Clock, Data, Duration, Effect, Either, Layer, Option, Schema } from "effect"
+import { ConnectionId, Connections, SyncRuns } from "@seatsync/store"
+import { ConnectionRunner } from "@seatsync/sync"
+import { Clock, Data, Duration, Effect, Option, Schema } from "effect"
 import type { Job } from "./Boss.js"
-import { apiKeyOf, siteSeatsOf } from "./ConnectionKey.js"
 import { JobLiveness } from "./JobLiveness.js"
-import * as Ledger from "./Ledger.js"
 import { SyncJobData } from "./Queues.js"
 import type { WorkerConfig } from "./WorkerConfig.js"
 
@@ -37,27 +34,47 @@ type Failure = { readonly _tag: string; readonly message: string }
 /** The error's tag and message in one line: the pause reason and the job's failure. Never holds a secret. */
 const reasonOf = (error: Failure): string => `${error._tag}: ${error.message}`
 
-/** A failed attempt that never reached `runSync` (no key) still gets its run in the ledger, with the slot. */
-const recordFailedRun = (connectionId: ConnectionId, slot: Date, error: Failure) =>
-  Locks.withConnectionLock(
-    connectionId,
-    Effect.flatMap(SyncRuns.start(connectionId, "worker", slot), (runId) =>
-      SyncRuns.fail(runId, { _tag: error._tag, message: error.message }, SyncRuns.emptyStats)
-    )
-  ).pipe(
-    Effect.catchTag("LockHeld", () => Effect.void),
-    Effect.asVoid
-  )
+/** Logs a failed attempt, counts a final one towards the pause, and fails the job so pg-boss retries it. */
+const attemptFailed =
+  (config: WorkerConfig, connectionId: ConnectionId, finalAttempt: boolean) => (error: Failure) =>
+    Effect.gen(function* () {
+      if (error._tag === "LockHeld") {
+        yield* Effect.logWarning(
+          "connection is being synced by another process; pg-boss retries the job later"
+        )
+      } else if (finalAttempt) {
+        const streak = yield* Connections.recordFailure(connectionId, {
+          reason: reasonOf(error),
+          pauseAfter: config.pauseAfterFailures
+        })
+        yield* Effect.logError(
+          streak.pausedNow ? "scheduled slot failed; connection paused" : "scheduled slot failed"
+        ).pipe(
+          Effect.annotateLogs({
+            error: error._tag,
+            reason: error.message,
+            consecutiveFailures: streak.consecutiveFailures,
+            pausedNow: streak.pausedNow
+          })
+        )
+      } else {
+        yield* Effect.logWarning("sync attempt failed; pg-boss retries the job").pipe(
+          Effect.annotateLogs({ error: error._tag, reason: error.message })
+        )
+      }
+      return yield* Effect.fail(error)
+    })
 
 export const handleSyncJob = (config: WorkerConfig, job: Job) =>
   Effect.gen(function* () {
     const data = yield* Schema.decodeUnknown(SyncJobData)(job.data)
+    const runner = yield* ConnectionRunner.ConnectionRunner
     const liveness = yield* JobLiveness
     yield* liveness.hold(job.id)
     yield* Effect.logInfo("sync job started")
     const connectionId = ConnectionId.make(data.connectionId)
     const slot = new Date(data.slot)
-    const finalAttempt = job.retryCount >= job.retryLimit
+    const failed = attemptFailed(config, connectionId, job.retryCount >= job.retryLimit)
 
     const found = yield* Connections.findById(connectionId)
     if (Option.isNone(found)) {
@@ -72,54 +89,12 @@ export const handleSyncJob = (config: WorkerConfig, job: Job) =>
       return { outcome: "skipped", reason: "connection paused" } satisfies SyncJobOutcome
     }
 
-    const failed = (error: Failure) =>
-      Effect.gen(function* () {
-        if (error._tag === "LockHeld") {
-          yield* Effect.logWarning(
-            "connection is being synced by another process; pg-boss retries the job later"
-          )
-        } else if (finalAttempt) {
-          const streak = yield* Connections.recordFailure(connectionId, {
-            reason: reasonOf(error),
-            pauseAfter: config.pauseAfterFailures
-          })
-          yield* Effect.logError(
-            streak.pausedNow ? "scheduled slot failed; connection paused" : "scheduled slot failed"
-          ).pipe(
-            Effect.annotateLogs({
-              error: error._tag,
-              reason: error.message,
-              consecutiveFailures: streak.consecutiveFailures,
-              pausedNow: streak.pausedNow
-            })
-          )
-        } else {
-          yield* Effect.logWarning("sync attempt failed; pg-boss retries the job").pipe(
-            Effect.annotateLogs({ error: error._tag, reason: error.message })
-          )
-        }
-        return yield* Effect.fail(error)
-      })
-
-    const alreadySynced = yield* Ledger.slotSucceeded(connectionId, slot)
-    const key = yield* Effect.either(apiKeyOf(connection))
-    if (Either.isLeft(key)) {
-      if (!alreadySynced) yield* recordFailedRun(connectionId, slot, key.left)
-      return yield* failed(key.left)
-    }
-    const siteSeats = yield* siteSeatsOf(connection, { unsafeAllowAnyHost: config.unsafeAnySiteHost }).pipe(
-      Effect.provide(FetchHttpClient.layer),
-      Effect.tapError((error) => (alreadySynced ? Effect.void : recordFailedRun(connectionId, slot, error))),
-      Effect.catchAll((error) => failed(error))
-    )
-    // One client for the sync and the backfill: they share the organisation's rate budget.
-    const client = yield* Layer.build(
-      AtlassianClient.layer({
-        apiKey: key.right,
-        adminBaseUrl: config.adminBaseUrl,
-        pacing: config.pacing
-      }).pipe(Layer.provide(FetchHttpClient.layer))
-    ).pipe(Effect.catchAll((error) => failed(error)))
+    const alreadySynced = yield* SyncRuns.slotSucceeded(connectionId, slot)
+    // One session for the sync and the backfill: they share the organisation's rate budget. A slot that
+    // already succeeded gets no second failed run in the ledger.
+    const session = yield* runner
+      .open(connection, { trigger: "worker", slot, recordFailure: !alreadySynced })
+      .pipe(Effect.catchAll(failed))
 
     const startedAt = yield* Clock.currentTimeMillis
     const remaining = Effect.map(Clock.currentTimeMillis, (now) =>
@@ -132,15 +107,12 @@ export const handleSyncJob = (config: WorkerConfig, job: Job) =>
     if (alreadySynced) {
       yield* Effect.logInfo("slot already synced by an earlier attempt; continuing with the backfill")
     } else {
-      const summary = yield* runSync(connection, {
-        trigger: "worker",
-        slot,
-        ...(Option.isSome(siteSeats) ? { siteSeats: siteSeats.value } : {})
-      }).pipe(
-        Effect.provide(client),
-        Effect.timeoutFail({ duration: config.jobTimeout, onTimeout: timedOut }),
-        Effect.catchAll((error) => failed(error))
-      )
+      const summary = yield* session
+        .sync()
+        .pipe(
+          Effect.timeoutFail({ duration: config.jobTimeout, onTimeout: timedOut }),
+          Effect.catchAll(failed)
+        )
       yield* Connections.recordSuccess(connectionId)
       yield* Effect.logInfo("sync succeeded").pipe(
         Effect.annotateLogs({
@@ -159,12 +131,7 @@ export const handleSyncJob = (config: WorkerConfig, job: Job) =>
     if (config.backfillBudget > 0) {
       const budgetTime = yield* remaining
       // A retry after a successful sync continues the interrupted backfill's remaining budget.
-      yield* backfillLastActive(connection, {
-        budget: config.backfillBudget,
-        resume: alreadySynced,
-        trigger: "worker"
-      }).pipe(
-        Effect.provide(client),
+      yield* session.backfill({ budget: config.backfillBudget, resume: alreadySynced }).pipe(
         Effect.timeoutFail({ duration: budgetTime, onTimeout: timedOut }),
         Effect.tap((backfill) =>
           Effect.logInfo("last-active backfill done").pipe(

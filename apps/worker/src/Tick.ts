@@ -4,7 +4,7 @@
  * with `TestClock`); `tick` feeds it from the store and pg-boss and enqueues what it decides.
  *
  * Exactly one job per slot, on any number of replicas ticking at once:
- * - a slot is due only if it is newer than the latest slot in the run ledger (`Ledger.lastServedSlots`: every
+ * - a slot is due only if it is newer than the latest slot in the run ledger (`SyncRuns.lastServedSlots`: every
  *   attempt that reaches the database records its slot, succeeded or not, forever);
  * - a connection with a sync job still waiting, retrying or running gets no new one (so a backlog collapses
  *   into the latest slot once that job ends);
@@ -12,11 +12,10 @@
  *   a job pg-boss has already finished — even archived — is found by that id and not enqueued again.
  */
 import type { SqlClient, SqlError } from "@effect/sql"
-import { Connections } from "@seatsync/store"
+import { Connections, SyncRuns } from "@seatsync/store"
 import { Clock, type Duration, Effect, Either, Option, type ParseResult } from "effect"
 import { Boss, type BossError } from "./Boss.js"
 import { pendingSyncConnections } from "./BossTables.js"
-import * as Ledger from "./Ledger.js"
 import { SYNC_QUEUE, sendSyncJob, syncJobId } from "./Queues.js"
 import { dueSlot, type InvalidSchedule, parseSchedule, spreadMillis } from "./Slots.js"
 import type { WorkerConfig } from "./WorkerConfig.js"
@@ -84,7 +83,7 @@ export const tick = (
     const boss = yield* Boss
     const plan = yield* planTick({
       connections: yield* Connections.list,
-      lastServed: yield* Ledger.lastServedSlots,
+      lastServed: yield* SyncRuns.lastServedSlots,
       pending: yield* pendingSyncConnections(boss.schema),
       spread: config.scheduleSpread
     })

@@ -4,6 +4,7 @@
  * interrupted (SIGTERM); `runOnce` runs what is due now and reports whether all of it succeeded.
  */
 import type { SqlClient } from "@effect/sql"
+import type { ConnectionRunner } from "@seatsync/sync"
 import { Duration, Effect, Option, Schedule, type Scope } from "effect"
 import { Boss, type Job } from "./Boss.js"
 import type { JobLiveness } from "./JobLiveness.js"
@@ -28,7 +29,7 @@ export const noHooks: WorkerHooks = {
   onJobEnd: Effect.void
 }
 
-type Env = Boss | JobLiveness | SqlClient.SqlClient
+type Env = Boss | JobLiveness | SqlClient.SqlClient | ConnectionRunner.ConnectionRunner
 
 const logFailure = (message: string) => (error: { readonly _tag: string; readonly message: string }) =>
   Effect.logWarning(message).pipe(Effect.annotateLogs({ error: error._tag, reason: error.message }))

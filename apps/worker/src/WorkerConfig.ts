@@ -3,7 +3,7 @@
  * organisations to sync is not configuration: every connection registered with `seatsync connect` is synced
  * on its own schedule.
  */
-import { AtlassianClientConfig, type PacingOptions, pacingFromEnv } from "@seatsync/atlassian-client"
+import { RunnerConfig } from "@seatsync/sync"
 import { Config, type ConfigError, Duration, Option } from "effect"
 
 export interface WorkerConfig {
@@ -35,11 +35,12 @@ export interface WorkerConfig {
   readonly pollInterval: Duration.Duration
   /** PostgreSQL schema pg-boss keeps its queues in. */
   readonly bossSchema: string
-  readonly adminBaseUrl: string
-  /** Let site URLs point at any host (tests against the simulator); never in production. */
-  readonly unsafeAnySiteHost: boolean
-  /** Client pacing per organisation (`SEATSYNC_REQUESTS_PER_SECOND`, `SEATSYNC_REQUEST_BURST`, …). */
-  readonly pacing: PacingOptions
+  /**
+   * How connections are run: the Admin API base URL, client pacing per organisation
+   * (`SEATSYNC_REQUESTS_PER_SECOND`, `SEATSYNC_REQUEST_BURST`, …) and the test-only site-host switch, read by
+   * `@seatsync/sync`'s `RunnerConfig.fromEnv` (the one reading of those variables).
+   */
+  readonly runner: RunnerConfig.RunnerConfig
 }
 
 const positiveInt = (name: string, fallback: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -97,11 +98,7 @@ export const WorkerConfig: Config.Config<WorkerConfig> = Config.all({
       validation: (s) => /^[a-z_][a-z0-9_]{0,62}$/.test(s)
     })
   ),
-  adminBaseUrl: Config.string("ATLASSIAN_ADMIN_BASE_URL").pipe(
-    Config.withDefault(AtlassianClientConfig.defaultAdminBaseUrl)
-  ),
-  pacing: pacingFromEnv,
-  unsafeAnySiteHost: Config.boolean("SEATSYNC_UNSAFE_ANY_SITE_HOST").pipe(Config.withDefault(false))
+  runner: RunnerConfig.fromEnv
 })
 
 /** The single-organisation variables of earlier versions, now ignored (the worker warns when one is set). */

@@ -4,8 +4,10 @@
  * `--once` runs what is due now and exits 0 when all of it succeeded, 1 when a slot failed. A configuration or
  * start-up error exits 2 with one sentence saying what to fix.
  */
+import { FetchHttpClient } from "@effect/platform"
 import { NodeRuntime } from "@effect/platform-node"
 import { Database } from "@seatsync/store"
+import { ConnectionRunner } from "@seatsync/sync"
 import { Cause, Data, Duration, Effect, Exit, Layer, Logger, Option } from "effect"
 import * as Boss from "./Boss.js"
 import * as JobLiveness from "./JobLiveness.js"
@@ -35,6 +37,7 @@ const main = Effect.gen(function* () {
   const services = Layer.mergeAll(
     Boss.layer({ schema: config.bossSchema, cron: !once, stopTimeout: Duration.seconds(10) }),
     JobLiveness.layer,
+    ConnectionRunner.layer(config.runner).pipe(Layer.provide(FetchHttpClient.layer)),
     once ? Layer.empty : OpsServer.layer
   ).pipe(Layer.provideMerge(Lifecycle.layer), Layer.provideMerge(Database.layer))
   const program = once

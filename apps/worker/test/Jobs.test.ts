@@ -4,6 +4,7 @@
  * `TestClock`; the handler runs on the live clock (HTTP, pacing), as in the worker.
  */
 import { randomBytes } from "node:crypto"
+import { FetchHttpClient } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
 import { describe, expect, it } from "@effect/vitest"
 import { Simulator, SiteHandlers } from "@seatsync/atlassian-simulator"
@@ -16,6 +17,7 @@ import {
   Locks,
   SyncRuns
 } from "@seatsync/store"
+import { ConnectionRunner } from "@seatsync/sync"
 import {
   ConfigProvider,
   Duration,
@@ -93,13 +95,18 @@ const claim = (connection: string) =>
     return claimed
   })
 
+/** The handler as the worker runs it: with the connection runner of the worker's configuration. */
+const handle = (config: WorkerConfig, job: Boss.Job) =>
+  handleSyncJob(config, job).pipe(
+    Effect.provide(ConnectionRunner.layer(config.runner).pipe(Layer.provide(FetchHttpClient.layer))),
+    Effect.withConfigProvider(environment())
+  )
+
 /** Runs the handler as the worker does (live clock) and settles the job with pg-boss accordingly. */
 const work = (config: WorkerConfig, job: Boss.Job) =>
   Effect.gen(function* () {
     const boss = yield* Boss.Boss
-    const exit = yield* TestServices.provideLive(
-      handleSyncJob(config, job).pipe(Effect.withConfigProvider(environment()), Effect.exit)
-    )
+    const exit = yield* TestServices.provideLive(handle(config, job).pipe(Effect.exit))
     yield* Exit.isSuccess(exit)
       ? boss.complete(SYNC_QUEUE, job.id)
       : boss.fail(SYNC_QUEUE, job.id, { message: "failed" })
@@ -228,15 +235,11 @@ describe("the worker's jobs", () => {
         yield* setDay(1, 6)
         yield* tick(config)
         const job = yield* claim("retry-acme")
-        const first = yield* TestServices.provideLive(
-          handleSyncJob(config, job).pipe(Effect.withConfigProvider(environment()))
-        )
+        const first = yield* TestServices.provideLive(handle(config, job))
         expect(first.outcome).toBe("synced")
         // The process died during the backfill; pg-boss hands the job out again.
         const second = yield* TestServices.provideLive(
-          handleSyncJob(config, { ...job, retryCount: 1, retryLimit: 2 }).pipe(
-            Effect.withConfigProvider(environment())
-          )
+          handle(config, { ...job, retryCount: 1, retryLimit: 2 })
         )
         expect(second.outcome).toBe("already-synced")
         const scheduled = (yield* runsOf(acme.id)).filter((run) => run.slot !== null)

@@ -17,15 +17,30 @@ export interface AtlassianClientConfig {
   readonly pacing?: PacingOptions | undefined
 }
 
+/** Where and how fast the client talks, without the key: what every connection of one process shares. */
+export interface EndpointSettings {
+  readonly adminBaseUrl: string
+  readonly pacing: PacingOptions
+}
+
+/**
+ * The only reading of `ATLASSIAN_ADMIN_BASE_URL` (default `https://api.atlassian.com/admin`) and of the pacing
+ * variables of `Pacing.pacingFromEnv`. Programs that run stored connections (with keys from the database)
+ * read this; `fromEnv` adds the key from `ATLASSIAN_API_KEY`.
+ */
+export const endpointFromEnv: Config.Config<EndpointSettings> = Config.all({
+  adminBaseUrl: Config.string("ATLASSIAN_ADMIN_BASE_URL").pipe(Config.withDefault(defaultAdminBaseUrl)),
+  pacing: pacingFromEnv
+})
+
 /**
  * Reads the configuration from `ATLASSIAN_API_KEY` (a secret), `ATLASSIAN_ADMIN_BASE_URL` (optional) and
  * the pacing variables of `Pacing.pacingFromEnv` (optional).
  */
 export const fromEnv: Config.Config<AtlassianClientConfig> = Config.all({
   apiKey: Config.redacted("ATLASSIAN_API_KEY"),
-  adminBaseUrl: Config.string("ATLASSIAN_ADMIN_BASE_URL").pipe(Config.withDefault(defaultAdminBaseUrl)),
-  pacing: pacingFromEnv
-})
+  endpoint: endpointFromEnv
+}).pipe(Config.map(({ apiKey, endpoint }) => ({ apiKey, ...endpoint })))
 
 /** Checks the key and base URL before any request is made. */
 export const validate = (config: AtlassianClientConfig): Effect.Effect<URL, InvalidConfig> =>

@@ -3,18 +3,14 @@
  */
 import { SqlClient, type SqlError, SqlSchema } from "@effect/sql"
 import { Effect, type Option, type ParseResult, Schema } from "effect"
+import * as ConnectionRules from "./ConnectionRules.js"
 import { ConnectionId } from "./Ids.js"
 
 export const Guard = Schema.Literal("enabled", "disabled", "unknown")
 export type Guard = typeof Guard.Type
 
-/** A slug: lower-case letters, digits and inner hyphens, at most 63 characters. */
-export const ConnectionName = Schema.String.pipe(
-  Schema.pattern(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, {
-    message: () =>
-      "a connection name is a slug: lower-case letters, digits and inner hyphens, at most 63 characters"
-  })
-)
+/** A slug: lower-case letters, digits and inner hyphens, at most 63 characters (`ConnectionRules`). */
+export const ConnectionName = ConnectionRules.ConnectionName
 
 /** A stored connection. */
 export class Connection extends Schema.Class<Connection>("Connection")({
@@ -51,16 +47,16 @@ export class Connection extends Schema.Class<Connection>("Connection")({
  * the operator's answer to whatever paused it.
  */
 export const ConnectionInput = Schema.Struct({
-  name: ConnectionName,
-  orgId: Schema.NonEmptyTrimmedString,
-  siteUrl: Schema.optional(Schema.NullOr(Schema.String)),
+  name: ConnectionRules.ConnectionName,
+  orgId: ConnectionRules.OrgId,
+  siteUrl: Schema.optional(Schema.NullOr(ConnectionRules.SiteUrl)),
   guard: Schema.optional(Guard),
-  schedule: Schema.optional(Schema.NonEmptyTrimmedString),
-  timeZone: Schema.optional(Schema.NonEmptyTrimmedString),
-  inactiveAfterDays: Schema.optional(Schema.Int.pipe(Schema.positive())),
+  schedule: Schema.optional(ConnectionRules.CronSchedule),
+  timeZone: Schema.optional(ConnectionRules.TimeZone),
+  inactiveAfterDays: Schema.optional(ConnectionRules.InactiveAfterDays),
   apiKeyCiphertext: Schema.optional(Schema.NullOr(Schema.Uint8ArrayFromSelf)),
   /** Set both or neither (a database constraint holds them together). */
-  jiraEmail: Schema.optional(Schema.NullOr(Schema.String)),
+  jiraEmail: Schema.optional(Schema.NullOr(ConnectionRules.JiraEmail)),
   jiraTokenCiphertext: Schema.optional(Schema.NullOr(Schema.Uint8ArrayFromSelf))
 })
 export type ConnectionInput = typeof ConnectionInput.Type

@@ -176,3 +176,41 @@ export const markAbandoned = (
     for (const id of ids) yield* Staging.discardRun(id)
     return ids
   }).pipe(Effect.withSpan("SyncRuns.markAbandoned", { attributes: { connectionId } }))
+
+/**
+ * The latest scheduled slot that has a run (any outcome), per connection id: a slot is attempted once per
+ * schedule; retries are the scheduler's. Uses the index `sync_run_slot_idx`.
+ */
+export const lastServedSlots: Effect.Effect<
+  ReadonlyMap<ConnectionId, Date>,
+  Failure,
+  SqlClient.SqlClient
+> = Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  SqlSchema.findAll({
+    Request: Schema.Void,
+    Result: Schema.Struct({ connectionId: ConnectionId, slot: Schema.DateFromSelf }),
+    execute: () => sql`
+      SELECT connection_id::int AS "connectionId", max(slot) AS slot
+      FROM seatsync.sync_run WHERE slot IS NOT NULL GROUP BY connection_id`
+  })(undefined)
+).pipe(Effect.map((rows) => new Map(rows.map((row) => [row.connectionId, row.slot]))))
+
+/** Whether the connection's scheduled `slot` already has a succeeded run (a retried job never syncs twice). */
+export const slotSucceeded = (
+  connectionId: ConnectionId,
+  slot: Date
+): Effect.Effect<boolean, Failure, SqlClient.SqlClient> =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    SqlSchema.single({
+      Request: Schema.Struct({ connectionId: ConnectionId, slot: Schema.DateFromSelf }),
+      Result: Schema.Struct({ found: Schema.Boolean }),
+      execute: (request) => sql`
+        SELECT EXISTS (
+          SELECT 1 FROM seatsync.sync_run
+          WHERE connection_id = ${request.connectionId} AND slot = ${request.slot} AND status = 'succeeded'
+        ) AS found`
+    })({ connectionId, slot })
+  ).pipe(
+    Effect.map((row) => row.found),
+    Effect.catchTag("NoSuchElementException", () => Effect.succeed(false))
+  )

@@ -5,6 +5,7 @@
  */
 export * as ApiKeyCipher from "./ApiKeyCipher.js"
 export * as Checkpoints from "./Checkpoints.js"
+export * as ConnectionRules from "./ConnectionRules.js"
 export * as ConnectionSecrets from "./ConnectionSecrets.js"
 export * as Connections from "./Connections.js"
 export * as Database from "./Database.js"
@@ -23,4 +24,5 @@ export * as Reports from "./Reports.js"
 export * as RunMerge from "./RunMerge.js"
 export * as RunTotals from "./RunTotals.js"
 export * as Staging from "./Staging.js"
+export * as StartupLock from "./StartupLock.js"
 export * as SyncRuns from "./SyncRuns.js"

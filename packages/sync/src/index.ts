@@ -3,7 +3,10 @@
  * into PostgreSQL, with a run ledger and progress events.
  */
 export * from "./BackfillLastActive.js"
+export * from "./ConnectionErrors.js"
+export * as ConnectionRunner from "./ConnectionRunner.js"
 export * from "./Progress.js"
+export * as RunnerConfig from "./RunnerConfig.js"
 export * from "./RunSync.js"
 export * from "./SiteSeats.js"
 export * from "./SyncSummary.js"

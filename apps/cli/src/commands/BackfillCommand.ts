@@ -4,17 +4,8 @@
  * chunk in progress as interrupted, and `--resume` continues with what was left of the budget.
  */
 import { Args, Command, Options } from "@effect/cli"
-import { FetchHttpClient } from "@effect/platform"
-import {
-  AtlassianClient,
-  AtlassianClientConfig,
-  InvalidConfig,
-  pacingFromEnv
-} from "@seatsync/atlassian-client"
-import { Connections, Database } from "@seatsync/store"
-import { backfillLastActive } from "@seatsync/sync"
-import { Clock, Config, Console, Effect, Option } from "effect"
-import { keyOfConnection } from "../ConnectionKey.js"
+import { ConnectionRunner } from "@seatsync/sync"
+import { Clock, Console, Effect, Option } from "effect"
 import { withErrorReport } from "../ErrorReport.js"
 import {
   type BackfillProgressState,
@@ -26,6 +17,7 @@ import {
 } from "../progress/BackfillProgress.js"
 import { progressBar, renderBackfillProgress } from "../progress/BackfillProgressView.js"
 import { isLiveTerminal, liveDisplay } from "../progress/LiveDisplay.js"
+import { runnerLayer } from "../Runner.js"
 
 const connectionArg = Args.text({ name: "connection" }).pipe(Args.withDescription("A registered connection."))
 const budget = Options.integer("budget").pipe(
@@ -45,22 +37,22 @@ const lastActive = Command.make(
   { connection: connectionArg, budget, resume, apiKeyEnv },
   (args) =>
     Effect.gen(function* () {
-      const found = yield* Connections.findByName(args.connection)
-      if (Option.isNone(found)) {
-        return yield* new InvalidConfig({
-          field: "connection",
-          reason: `there is no connection called ${args.connection}`
+      const runner = yield* ConnectionRunner.ConnectionRunner
+      const open: ConnectionRunner.OpenOptions = {
+        trigger: "cli",
+        apiKey: Option.match(args.apiKeyEnv, {
+          onNone: () => ConnectionRunner.storedKey,
+          onSome: (variable) => ({ _tag: "Environment", variable })
         })
       }
-      const connection = found.value
-      const apiKey = yield* keyOfConnection(connection, args.apiKeyEnv)
-      const adminBaseUrl = yield* Config.string("ATLASSIAN_ADMIN_BASE_URL").pipe(
-        Config.withDefault(AtlassianClientConfig.defaultAdminBaseUrl)
+      const initial = initialBackfillProgress(
+        args.connection,
+        args.budget,
+        runner.config.pacing.lastActivePerMinute
       )
-      const pacing = yield* pacingFromEnv
-      const initial = initialBackfillProgress(args.connection, args.budget, pacing.lastActivePerMinute)
       const summary = yield* Effect.scoped(
         Effect.gen(function* () {
+          const session = yield* runner.open({ name: args.connection }, open)
           if (isLiveTerminal(process.stderr)) {
             // A terminal: a bar redrawn in place after every answered call.
             const display = yield* liveDisplay({
@@ -68,18 +60,18 @@ const lastActive = Command.make(
               render: renderBackfillProgress,
               output: process.stderr
             })
-            return yield* backfillLastActive(connection, {
+            return yield* session.backfill({
               budget: args.budget,
               resume: args.resume,
               onUserAsked: (asked, remaining) =>
                 display.update((state) => userAsked(state, asked, remaining)),
               onProgress: (done, remaining) => display.update((state) => chunkMerged(state, done, remaining))
-            }).pipe(Effect.provide(AtlassianClient.layer({ apiKey, adminBaseUrl, pacing })))
+            })
           }
           // Anything else (a log file, CI): one line per merged chunk.
           const started = yield* Clock.currentTimeMillis
           let state: BackfillProgressState = initial
-          return yield* backfillLastActive(connection, {
+          return yield* session.backfill({
             budget: args.budget,
             resume: args.resume,
             onProgress: (done, remaining) =>
@@ -93,7 +85,7 @@ const lastActive = Command.make(
                   `  ${progressBar(done, total, 30)} ${done} users merged, ${remaining} calls left, ${eta}`
                 )
               })
-          }).pipe(Effect.provide(AtlassianClient.layer({ apiKey, adminBaseUrl, pacing })))
+          })
         })
       )
       yield* Console.log(
@@ -102,7 +94,7 @@ const lastActive = Command.make(
             ? "every user's activity is now fresh."
             : `${summary.remainingBudget} calls of budget left; more users are stale — run again (or with --resume).`)
       )
-    }).pipe(Effect.provide(Database.layer), Effect.provide(FetchHttpClient.layer), withErrorReport)
+    }).pipe(Effect.provide(runnerLayer), withErrorReport)
 ).pipe(
   Command.withDescription(
     "Fill in per-user last-active dates (most stale first) at Atlassian's 200 calls per minute, merged every " +

@@ -3,7 +3,7 @@
  * that reads as one line, as JSON, and which exit code the whole command ends with. Pure.
  */
 import type { SyncSummary } from "@seatsync/sync"
-import { ExitCodes } from "./ExitCode.js"
+import { ExitCodes } from "../ExitCode.js"
 
 export type ConnectionOutcome =
   | { readonly _tag: "Succeeded"; readonly connection: string; readonly summary: SyncSummary }
