@@ -3,7 +3,7 @@
  * cursor pages as `Stream`s, failures as tagged errors and retries as a `Schedule`.
  */
 import type { HttpClient } from "@effect/platform"
-import { type Config, type ConfigError, Context, Effect, Layer, type Schema, Stream } from "effect"
+import { Chunk, type Config, type ConfigError, Context, Effect, Layer, type Schema, Stream } from "effect"
 import * as ClientConfig from "./AtlassianClientConfig.js"
 import { Count, GroupStats, UserStats } from "./Dto/Counts.js"
 import { type Directory, DirectoryPage } from "./Dto/Directories.js"
@@ -20,9 +20,17 @@ import {
   UserRoleAssignmentPage
 } from "./Dto/RoleAssignments.js"
 import { type Workspace, WorkspacePage, type WorkspaceQuery } from "./Dto/Workspaces.js"
+import * as Endpoints from "./Endpoints.js"
 import { type AtlassianError, type InvalidConfig, UnexpectedResponse } from "./Errors.js"
-import { makeTransport, type Operation } from "./internal/Transport.js"
-import { cursorFromNextUrl, paginate } from "./Pagination.js"
+import { makeTransport } from "./internal/Transport.js"
+import {
+  type PageRequest,
+  v1LinkPages,
+  v1TokenPages,
+  v2CursorOnlyPages,
+  v2QueryPages,
+  v2SearchPages
+} from "./Pagination.js"
 import type { RequestStats } from "./RequestStats.js"
 
 /** Which directory to read and how many records per page. */
@@ -118,24 +126,38 @@ export class AtlassianClient extends Context.Tag("@seatsync/atlassian-client/Atl
   AtlassianClientShape
 >() {}
 
-/** The shape every v2 list page shares. */
-interface ListPage<A> {
-  readonly data?: ReadonlyArray<A> | undefined
-  readonly links?: { readonly next?: string | undefined } | undefined
-}
-
-type ItemOf<P extends ListPage<unknown>> = NonNullable<P["data"]>[number]
-
-const segment = (value: string) => encodeURIComponent(value)
-const pageSizeOf = (options: DirectoryOptions | undefined, max = 100) =>
-  Math.min(max, Math.max(1, Math.trunc(options?.pageSize ?? max)))
 const csv = (values: ReadonlyArray<string> | undefined) =>
   values === undefined || values.length === 0 ? undefined : values.join(",")
 const flag = (value: boolean | undefined) => (value === undefined ? undefined : String(value))
 
+const roleAssignmentFilters = (query: RoleAssignmentQuery) => ({
+  directoryIds: csv(query.directoryIds),
+  resourceOwners: csv(query.resourceOwners),
+  resourceIds: csv(query.resourceIds),
+  roleIds: csv(query.roleIds)
+})
+
+/** The directory parameters of a `…/directories/{directoryId}/…` endpoint; `-` means every directory. */
+const inDirectory = (orgId: string, options: DirectoryOptions | undefined) => ({
+  orgId,
+  directoryId: options?.directoryId ?? "-"
+})
+
+/** `last-active-dates` pages merged into one answer: every page's products, the first page's dates. */
+const mergeLastActivePages = (pages: ReadonlyArray<LastActiveDates>): LastActiveDates => {
+  const productAccess: Array<ProductLastActive> = pages.flatMap((page) => page.product_access)
+  const first = pages[0]
+  return {
+    product_access: productAccess,
+    added_to_org: first?.added_to_org ?? null,
+    added_to_org_timestamp: first?.added_to_org_timestamp ?? null
+  }
+}
+
 /**
  * Builds a client from a configuration. Requires an `HttpClient` (e.g. `FetchHttpClient.layer` or
- * `NodeHttpClient.layerUndici`).
+ * `NodeHttpClient.layerUndici`). Each method is one entry of `Endpoints` and, for a list, the paginator of
+ * that entry's page kind.
  */
 export const make = (
   config: ClientConfig.AtlassianClientConfig
@@ -143,125 +165,61 @@ export const make = (
   Effect.gen(function* () {
     const { call, stats } = yield* makeTransport(config)
 
-    const directoryPath = (orgId: string, options: DirectoryOptions | undefined) =>
-      `/v2/orgs/${segment(orgId)}/directories/${segment(options?.directoryId ?? "-")}`
+    /** The page fetcher of one endpoint: what a paginator adds (cursor, filters, limit) is `request`. */
+    const pagesOf =
+      <Template extends string, A, I>(
+        endpoint: Endpoints.Endpoint<Template>,
+        params: Endpoints.PathParams<Template> & { readonly orgId?: string },
+        schema: Schema.Schema<A, I>
+      ) =>
+      (request: PageRequest) =>
+        call({ endpoint, params, orgId: params.orgId, ...request }, schema)
 
-    /** A v2 GET list: the first page carries the filters; later pages only the cursor, as documented. */
-    const v2List = <P extends ListPage<unknown>, Encoded>(
-      endpoint: string,
-      path: string,
-      orgId: string,
-      params: Readonly<Record<string, string | undefined>>,
-      pageSize: number,
-      schema: Schema.Schema<P, Encoded>
-    ): Stream.Stream<ItemOf<P>, AtlassianError> =>
-      paginate(endpoint, (cursor) =>
-        call(
-          {
-            endpoint,
-            method: "GET",
-            path,
-            urlParams: cursor === undefined ? { ...params, limit: String(pageSize) } : { cursor },
-            orgId
-          },
-          schema
-        ).pipe(
-          Effect.map((page) => ({
-            items: (page.data ?? []) as ReadonlyArray<ItemOf<P>>,
-            next: page.links?.next
-          }))
-        )
-      )
+    const orgs = v1LinkPages(Endpoints.orgs, pagesOf(Endpoints.orgs, {}, OrgPage))
 
-    /** A v2 search POST: the cursor travels in the body next to the unchanged filters. */
-    const v2Search = <P extends ListPage<unknown>, Encoded>(
-      endpoint: string,
-      path: string,
-      orgId: string,
-      query: object,
-      pageSize: number,
-      schema: Schema.Schema<P, Encoded>
-    ): Stream.Stream<ItemOf<P>, AtlassianError> =>
-      paginate(endpoint, (cursor) =>
-        call(
-          {
-            endpoint,
-            method: "POST",
-            path,
-            body:
-              cursor === undefined ? { ...query, limit: pageSize } : { ...query, limit: pageSize, cursor },
-            orgId
-          },
-          schema
-        ).pipe(
-          Effect.map((page) => ({
-            items: (page.data ?? []) as ReadonlyArray<ItemOf<P>>,
-            next: page.links?.next
-          }))
-        )
-      )
-
-    const single = <A, Encoded>(op: Operation, schema: Schema.Schema<A, Encoded>) => call(op, schema)
-
-    const orgs = paginate("GET /v1/orgs", (cursor) =>
-      call(
-        { endpoint: "GET /v1/orgs", method: "GET", path: "/v1/orgs", urlParams: { cursor } },
-        OrgPage
-      ).pipe(Effect.map((page) => ({ items: page.data ?? [], next: cursorFromNextUrl(page.links?.next) })))
-    )
-
-    const org = (orgId: string) => {
-      const endpoint = "GET /v1/orgs/{orgId}"
-      return single(
-        { endpoint, method: "GET", path: `/v1/orgs/${segment(orgId)}`, orgId, notFoundMeansOrg: true },
-        Org
-      ).pipe(
+    const org = (orgId: string) =>
+      call({ endpoint: Endpoints.org, params: { orgId }, orgId }, Org).pipe(
         Effect.flatMap((body) =>
           body.data === undefined
             ? Effect.fail(
-                new UnexpectedResponse({ endpoint, status: 200, path: "data", detail: "is missing" })
+                new UnexpectedResponse({
+                  endpoint: Endpoints.org.name,
+                  status: 200,
+                  path: "data",
+                  detail: "is missing"
+                })
               )
             : Effect.succeed(body.data)
         )
       )
-    }
 
-    const managedAccounts = (orgId: string) => {
-      const endpoint = "GET /v1/orgs/{orgId}/users"
-      return paginate(endpoint, (cursor) =>
-        call(
-          { endpoint, method: "GET", path: `/v1/orgs/${segment(orgId)}/users`, urlParams: { cursor }, orgId },
-          ManagedAccountPage
-        ).pipe(Effect.map((page) => ({ items: page.data ?? [], next: cursorFromNextUrl(page.links?.next) })))
+    const managedAccounts = (orgId: string) =>
+      v1LinkPages(
+        Endpoints.managedAccounts,
+        pagesOf(Endpoints.managedAccounts, { orgId }, ManagedAccountPage)
       )
-    }
 
     const directories = (orgId: string) =>
-      v2List(
-        "GET /v2/orgs/{orgId}/directories",
-        `/v2/orgs/${segment(orgId)}/directories`,
-        orgId,
+      v2QueryPages(
+        Endpoints.directories,
         {},
-        100,
-        DirectoryPage
+        undefined,
+        pagesOf(Endpoints.directories, { orgId }, DirectoryPage)
       )
 
     const users = (orgId: string, query: UserSearchQuery = {}, options?: DirectoryOptions) =>
-      v2Search(
-        "POST /v2/orgs/{orgId}/directories/{directoryId}/users/search",
-        `${directoryPath(orgId, options)}/users/search`,
-        orgId,
+      v2SearchPages(
+        Endpoints.usersSearch,
         query,
-        pageSizeOf(options),
-        DirectoryUserPage
+        options?.pageSize,
+        pagesOf(Endpoints.usersSearch, inDirectory(orgId, options), DirectoryUserPage)
       )
 
     const userCount = (orgId: string, query: UserCountQuery = {}, options?: DirectoryOptions) =>
-      single(
+      call(
         {
-          endpoint: "GET /v2/orgs/{orgId}/directories/{directoryId}/users/count",
-          method: "GET",
-          path: `${directoryPath(orgId, options)}/users/count`,
+          endpoint: Endpoints.usersCount,
+          params: inDirectory(orgId, options),
           urlParams: {
             accountIds: csv(query.accountIds),
             directoryIds: csv(query.directoryIds),
@@ -282,22 +240,7 @@ export const make = (
       ).pipe(Effect.map((body) => body.count ?? 0))
 
     const userStats = (orgId: string, options?: DirectoryOptions) =>
-      single(
-        {
-          endpoint: "GET /v2/orgs/{orgId}/directories/{directoryId}/users/stats",
-          method: "GET",
-          path: `${directoryPath(orgId, options)}/users/stats`,
-          orgId
-        },
-        UserStats
-      )
-
-    const roleAssignmentParams = (query: RoleAssignmentQuery) => ({
-      directoryIds: csv(query.directoryIds),
-      resourceOwners: csv(query.resourceOwners),
-      resourceIds: csv(query.resourceIds),
-      roleIds: csv(query.roleIds)
-    })
+      call({ endpoint: Endpoints.usersStats, params: inDirectory(orgId, options), orgId }, UserStats)
 
     const userRoleAssignments = (
       orgId: string,
@@ -305,31 +248,30 @@ export const make = (
       query: RoleAssignmentQuery = {},
       options?: DirectoryOptions
     ) =>
-      v2List(
-        "GET /v2/orgs/{orgId}/directories/{directoryId}/users/{accountId}/role-assignments",
-        `${directoryPath(orgId, options)}/users/${segment(accountId)}/role-assignments`,
-        orgId,
-        roleAssignmentParams(query),
-        pageSizeOf(options),
-        UserRoleAssignmentPage
+      v2QueryPages(
+        Endpoints.userRoleAssignments,
+        roleAssignmentFilters(query),
+        options?.pageSize,
+        pagesOf(
+          Endpoints.userRoleAssignments,
+          { ...inDirectory(orgId, options), accountId },
+          UserRoleAssignmentPage
+        )
       )
 
     const groups = (orgId: string, query: GroupSearchQuery = {}, options?: DirectoryOptions) =>
-      v2Search(
-        "POST /v2/orgs/{orgId}/directories/{directoryId}/groups/search",
-        `${directoryPath(orgId, options)}/groups/search`,
-        orgId,
+      v2SearchPages(
+        Endpoints.groupsSearch,
         query,
-        pageSizeOf(options),
-        DirectoryGroupPage
+        options?.pageSize,
+        pagesOf(Endpoints.groupsSearch, inDirectory(orgId, options), DirectoryGroupPage)
       )
 
     const groupCount = (orgId: string, query: GroupCountQuery = {}, options?: DirectoryOptions) =>
-      single(
+      call(
         {
-          endpoint: "GET /v2/orgs/{orgId}/directories/{directoryId}/groups/count",
-          method: "GET",
-          path: `${directoryPath(orgId, options)}/groups/count`,
+          endpoint: Endpoints.groupsCount,
+          params: inDirectory(orgId, options),
           urlParams: {
             directoryIds: csv(query.directoryIds),
             accountIds: csv(query.accountIds),
@@ -345,15 +287,7 @@ export const make = (
       ).pipe(Effect.map((body) => body.count ?? 0))
 
     const groupStats = (orgId: string, options?: DirectoryOptions) =>
-      single(
-        {
-          endpoint: "GET /v2/orgs/{orgId}/directories/{directoryId}/groups/stats",
-          method: "GET",
-          path: `${directoryPath(orgId, options)}/groups/stats`,
-          orgId
-        },
-        GroupStats
-      )
+      call({ endpoint: Endpoints.groupsStats, params: inDirectory(orgId, options), orgId }, GroupStats)
 
     const groupRoleAssignments = (
       orgId: string,
@@ -361,71 +295,36 @@ export const make = (
       query: RoleAssignmentQuery = {},
       options?: DirectoryOptions
     ) =>
-      v2List(
-        "GET /v2/orgs/{orgId}/directories/{directoryId}/groups/{groupId}/role-assignments",
-        `${directoryPath(orgId, options)}/groups/${segment(groupId)}/role-assignments`,
-        orgId,
-        roleAssignmentParams(query),
-        pageSizeOf(options),
-        GroupRoleAssignmentPage
+      v2QueryPages(
+        Endpoints.groupRoleAssignments,
+        roleAssignmentFilters(query),
+        options?.pageSize,
+        pagesOf(
+          Endpoints.groupRoleAssignments,
+          { ...inDirectory(orgId, options), groupId },
+          GroupRoleAssignmentPage
+        )
       )
 
     const workspaces = (
       orgId: string,
       options: { readonly query?: WorkspaceQuery | undefined; readonly pageSize?: number | undefined } = {}
-    ) => {
-      const endpoint = "POST /v2/orgs/{orgId}/workspaces"
-      const limit = Math.min(1000, Math.max(1, Math.trunc(options.pageSize ?? 1000)))
-      return paginate(endpoint, (cursor) =>
-        call(
-          {
-            endpoint,
-            method: "POST",
-            path: `/v2/orgs/${segment(orgId)}/workspaces`,
-            // Documented: when `cursor` is present no other property may be present.
-            body:
-              cursor !== undefined
-                ? { cursor }
-                : options.query === undefined
-                  ? { limit }
-                  : { limit, query: options.query },
-            orgId
-          },
-          WorkspacePage
-        ).pipe(
-          // `links.next` is declared as a URL but Atlassian hands out a bare token; accept both.
-          Effect.map((page) => ({ items: page.data ?? [], next: cursorOrToken(page.links?.next) }))
-        )
+    ) =>
+      v2CursorOnlyPages(
+        Endpoints.workspaces,
+        options.query,
+        options.pageSize,
+        pagesOf(Endpoints.workspaces, { orgId }, WorkspacePage)
       )
-    }
 
-    const lastActiveDates = (orgId: string, accountId: string) => {
-      const endpoint = "GET /v1/orgs/{orgId}/directory/users/{accountId}/last-active-dates"
-      const path = `/v1/orgs/${segment(orgId)}/directory/users/${segment(accountId)}/last-active-dates`
-      return paginate(endpoint, (cursor) =>
-        call(
-          { endpoint, method: "GET", path, urlParams: { cursor }, orgId, budget: "lastActive" },
-          LastActiveDatesPage
-        ).pipe(
-          Effect.map((page) => ({
-            items: page.data === undefined ? [] : [page.data],
-            next: page.links?.next
-          }))
-        )
+    const lastActiveDates = (orgId: string, accountId: string) =>
+      v1TokenPages(
+        Endpoints.lastActiveDates,
+        pagesOf(Endpoints.lastActiveDates, { orgId, accountId }, LastActiveDatesPage)
       ).pipe(
         Stream.runCollect,
-        Effect.map((chunk) => {
-          const pages = Array.from(chunk)
-          const productAccess: Array<ProductLastActive> = pages.flatMap((page) => page.product_access)
-          const first = pages[0]
-          return {
-            product_access: productAccess,
-            added_to_org: first?.added_to_org ?? null,
-            added_to_org_timestamp: first?.added_to_org_timestamp ?? null
-          } satisfies LastActiveDates
-        })
+        Effect.map((pages) => mergeLastActivePages(Chunk.toReadonlyArray(pages)))
       )
-    }
 
     return {
       orgs,
@@ -445,12 +344,6 @@ export const make = (
       stats
     } satisfies AtlassianClientShape
   })
-
-/** A next link that is either a URL with a `cursor` parameter or the bare token itself. */
-const cursorOrToken = (next: string | undefined): string | undefined => {
-  if (next === undefined || next === "") return undefined
-  return /^https?:\/\//.test(next) ? cursorFromNextUrl(next) : next
-}
 
 /** A layer from an explicit configuration. */
 export const layer = (

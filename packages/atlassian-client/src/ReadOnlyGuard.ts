@@ -1,39 +1,18 @@
 /**
- * The read-only allowlist: the only requests the client will ever send. Everything else — any write, any
- * other host — is refused before it leaves the process, so a bug cannot change an Atlassian organisation
- * or leak the key to another server.
+ * The read-only allowlist: the only requests the client will ever send are the entries of the endpoint
+ * table (`Endpoints`). Everything else — any write, any other path, any other host — is refused before it
+ * leaves the process, so a bug cannot change an Atlassian organisation or leak the key to another server.
  */
 import { Effect } from "effect"
+import * as Endpoints from "./Endpoints.js"
 import { ReadOnlyViolation } from "./Errors.js"
 
-interface ReadOperation {
-  readonly method: "GET" | "POST"
-  readonly path: RegExp
-}
-
-const segment = "[^/]+"
-const org = `/v1/orgs/${segment}`
-const directory = `/v2/orgs/${segment}/directories/${segment}`
-const exact = (pattern: string) => new RegExp(`^${pattern}$`)
-
-/** Paths are relative to the Admin API base URL (`https://api.atlassian.com/admin`). */
-export const readOperations: ReadonlyArray<ReadOperation> = [
-  { method: "GET", path: exact("/v1/orgs") },
-  { method: "GET", path: exact(org) },
-  { method: "GET", path: exact(`${org}/users`) },
-  { method: "GET", path: exact(`${org}/directory/users/${segment}/last-active-dates`) },
-  { method: "GET", path: exact(`/v2/orgs/${segment}/directories`) },
-  { method: "GET", path: exact(`${directory}/users/count`) },
-  { method: "GET", path: exact(`${directory}/users/stats`) },
-  { method: "GET", path: exact(`${directory}/users/${segment}/role-assignments`) },
-  { method: "GET", path: exact(`${directory}/groups/count`) },
-  { method: "GET", path: exact(`${directory}/groups/stats`) },
-  { method: "GET", path: exact(`${directory}/groups/${segment}/role-assignments`) },
-  // The only POSTs are the three documented searches; they read, never write.
-  { method: "POST", path: exact(`${directory}/users/search`) },
-  { method: "POST", path: exact(`${directory}/groups/search`) },
-  { method: "POST", path: exact(`/v2/orgs/${segment}/workspaces`) }
-]
+/**
+ * The allow-listed read operations: the endpoint table itself (method and path template, relative to the
+ * Admin API base URL `https://api.atlassian.com/admin`). A `{parameter}` matches exactly one non-empty
+ * path segment that is not `.` or `..`.
+ */
+export const readOperations: ReadonlyArray<Endpoints.Endpoint> = Endpoints.all
 
 /**
  * Checks that `method url` is an allow-listed read operation under `adminBaseUrl`. The check runs on the
@@ -62,12 +41,18 @@ export const ensureReadOperation = (
   if (!target.pathname.startsWith(`${base}/`)) {
     return refuse(`the path is outside the Admin API base path ${base}`)
   }
-  const path = target.pathname.slice(base.length)
-  if (path.includes("/../") || path.includes("/./") || path.includes("//")) {
+  // Parsing resolves `.` and `..` segments (encoded ones too), so a path that parsing changes would be
+  // sent somewhere other than it reads: only a URL that is already canonical is checked and sent.
+  if (redactQuery(url) !== `${target.origin}${target.pathname}`) {
     return refuse("the path is not canonical")
   }
-  const allowed = readOperations.some((op) => op.method === method && op.path.test(path))
-  return allowed ? Effect.void : refuse("it is not one of the allow-listed read operations")
+  const path = target.pathname.slice(base.length)
+  if (path.includes("//")) {
+    return refuse("the path is not canonical")
+  }
+  return Endpoints.match(method, path) === undefined
+    ? refuse("it is not one of the allow-listed read operations")
+    : Effect.void
 }
 
-const redactQuery = (url: string) => url.replace(/\?.*$/, "")
+const redactQuery = (url: string) => url.replace(/[?#].*$/, "")

@@ -22,6 +22,12 @@ export * from "./Dto/Orgs.js"
 export * from "./Dto/RoleAssignments.js"
 export * from "./Dto/Site.js"
 export * from "./Dto/Workspaces.js"
+/**
+ * The endpoint table: one entry (method, path template, page kind, largest page size) per Admin API read
+ * the client sends. `Endpoints.path(entry, params)` builds a path from it, `Endpoints.match(method, path)`
+ * is the read-only allow-list, and `Endpoints.all` lists every entry.
+ */
+export * as Endpoints from "./Endpoints.js"
 export * from "./Errors.js"
 export * from "./Pacing.js"
 export * from "./Pagination.js"

@@ -6,6 +6,7 @@
 import { HttpClient, type HttpClientError, HttpClientRequest } from "@effect/platform"
 import { Clock, Duration, Effect, Either, ParseResult, Schedule, ScheduleDecision, Schema } from "effect"
 import * as ClientConfig from "../AtlassianClientConfig.js"
+import * as Endpoints from "../Endpoints.js"
 import { readErrorBody } from "../ErrorBody.js"
 import {
   type AtlassianError,
@@ -26,20 +27,14 @@ import type { RequestStats } from "../RequestStats.js"
 import { makeStatsRecorder } from "../RequestStats.js"
 import { type RetryableFailure, retrySchedule, serverRequestedDelay } from "../RetryPolicy.js"
 
-export interface Operation {
-  /** `METHOD /template`, used in errors and spans. */
-  readonly endpoint: string
-  readonly method: "GET" | "POST"
-  /** The concrete path under the Admin API base URL, already URL-encoded. */
-  readonly path: string
-  readonly urlParams?: Readonly<Record<string, string | undefined>>
+/** One request: a table entry, its path parameters, and what the page or filters add. */
+export interface Operation<Template extends string> {
+  readonly endpoint: Endpoints.Endpoint<Template>
+  readonly params: Endpoints.PathParams<Template>
+  readonly urlParams?: Readonly<Record<string, string | undefined>> | undefined
   readonly body?: unknown
   /** The organisation the call is about: the key of its rate-limit budget, and named in `OrgNotFound`. */
-  readonly orgId?: string
-  /** A 404 without an Atlassian error code means the organisation itself is unknown (`GET /v1/orgs/{orgId}`). */
-  readonly notFoundMeansOrg?: boolean
-  /** Calls drawn from a dedicated, slower budget (`last-active-dates`: 200 per minute per organisation). */
-  readonly budget?: "lastActive"
+  readonly orgId?: string | undefined
 }
 
 /** Turns a decode failure into the first offending path, e.g. `data.3.accountId`. */
@@ -53,7 +48,10 @@ const describeParseError = (error: ParseResult.ParseError) => {
 }
 
 export interface Transport {
-  readonly call: <A, I>(op: Operation, schema: Schema.Schema<A, I>) => Effect.Effect<A, AtlassianError>
+  readonly call: <Template extends string, A, I>(
+    op: Operation<Template>,
+    schema: Schema.Schema<A, I>
+  ) => Effect.Effect<A, AtlassianError>
   readonly stats: Effect.Effect<RequestStats>
 }
 
@@ -98,22 +96,20 @@ export const makeTransport = (
     })
 
     /** One attempt: a decoded value, a final error, or a failure worth retrying. */
-    const attempt = <A, I>(
-      op: Operation,
+    const attempt = <Template extends string, A, I>(
+      op: Operation<Template>,
       schema: Schema.Schema<A, I>
     ): Effect.Effect<Either.Either<A, AtlassianError>, RetryableFailure> =>
       Effect.gen(function* () {
-        let request =
-          op.method === "GET"
-            ? HttpClientRequest.get(`${base}${op.path}`)
-            : HttpClientRequest.post(`${base}${op.path}`)
+        const url = `${base}${Endpoints.path(op.endpoint, op.params)}`
+        let request = op.endpoint.method === "GET" ? HttpClientRequest.get(url) : HttpClientRequest.post(url)
         request = HttpClientRequest.acceptJson(request)
         for (const [key, value] of Object.entries(op.urlParams ?? {})) {
           if (value !== undefined) request = HttpClientRequest.setUrlParam(request, key, value)
         }
         if (op.body !== undefined) request = HttpClientRequest.bodyUnsafeJson(request, op.body)
         const pacer = yield* pacers.forOrg(op.orgId ?? "*")
-        const paced = yield* pacer.before(op.budget === "lastActive" ? "lastActive" : "general")
+        const paced = yield* pacer.before(op.endpoint.budget)
         yield* recorder.add({ apiCalls: 1, sleptMillis: paced })
         const response = yield* http.execute(request).pipe(
           Effect.catchIf(
@@ -124,12 +120,9 @@ export const makeTransport = (
         )
         const text = yield* response.text.pipe(Effect.mapError(networkFailure))
         const status = response.status
-        yield* pacer.after(
-          readRateLimitHeaders(response.headers),
-          op.budget === "lastActive" ? "lastActive" : "general"
-        )
+        yield* pacer.after(readRateLimitHeaders(response.headers), op.endpoint.budget)
         const requestId = response.headers["atl-traceid"] ?? response.headers["x-request-id"] ?? undefined
-        const context = { endpoint: op.endpoint, requestId }
+        const context = { endpoint: op.endpoint.name, requestId }
         if (status >= 200 && status < 300) {
           let json: unknown
           try {
@@ -173,7 +166,7 @@ export const makeTransport = (
             return Either.left(
               op.orgId !== undefined &&
                 (facts.errorCode === "ADMIN-404-2" ||
-                  (facts.errorCode === undefined && op.notFoundMeansOrg === true))
+                  (facts.errorCode === undefined && op.endpoint.notFoundMeansOrg))
                 ? new OrgNotFound({ ...known, orgId: op.orgId })
                 : new ResourceNotFound({ ...known, detail: facts.detail })
             )
@@ -193,12 +186,15 @@ export const makeTransport = (
         )
       )
 
-    const call = <A, I>(op: Operation, schema: Schema.Schema<A, I>): Effect.Effect<A, AtlassianError> =>
+    const call = <Template extends string, A, I>(
+      op: Operation<Template>,
+      schema: Schema.Schema<A, I>
+    ): Effect.Effect<A, AtlassianError> =>
       attempt(op, schema).pipe(
         Effect.retry({ schedule: countedSchedule, while: (error) => error._tag === "RetryableFailure" }),
         Effect.catchAll((failure): Effect.Effect<never, AtlassianError> => {
           const context = {
-            endpoint: op.endpoint,
+            endpoint: op.endpoint.name,
             errorCode: failure.errorCode,
             requestId: failure.requestId
           }
@@ -209,7 +205,7 @@ export const makeTransport = (
           )
         }),
         Effect.flatMap((result) => result),
-        Effect.withSpan(`AtlassianClient ${op.endpoint}`)
+        Effect.withSpan(`AtlassianClient ${op.endpoint.name}`)
       )
 
     return { call, stats: recorder.get }
