@@ -2,9 +2,11 @@
  * pg-boss (the job queue in PostgreSQL that distributes work across replicas) as an Effect service: started
  * when the layer is built, stopped gracefully when it is released, every call an `Effect` failing with a
  * typed `BossError`. pg-boss runs its SQL on the store's own node-postgres pool (`PgPool`), so it uses the
- * same database — `DATABASE_URL` or the embedded cluster — in its own schema.
+ * same database — `DATABASE_URL` or the embedded cluster — in its own schema. Starting pg-boss and creating
+ * queues hold the store's start-up lock, so that replicas starting together on a fresh database take turns.
  */
-import { PgPool } from "@seatsync/store"
+import { SqlClient } from "@effect/sql"
+import { PgPool, StartupLock } from "@seatsync/store"
 import {
   Cause,
   Context,
@@ -115,14 +117,33 @@ const executeSql = async (
 const attempt = <A>(operation: string, queue: string, run: () => Promise<A>): Effect.Effect<A, BossError> =>
   Effect.tryPromise({ try: run, catch: (cause) => new BossError({ operation, queue, cause }) })
 
+/**
+ * `attempt` holding the start-up lock. pg-boss's `create_queue` inserts the queue's row, then adds foreign
+ * keys to the queue table from the new partition: two processes creating different queues at once each hold
+ * the lock the other's foreign key needs, and PostgreSQL kills one with `deadlock detected` (40P01). pg-boss
+ * creates its own schema under a lock of its own, but its `start` also creates its cron queue, unlocked and
+ * ignoring failure; so `start` and every `createQueue` take turns across processes.
+ */
+const attemptAlone = <A>(
+  sql: SqlClient.SqlClient,
+  operation: string,
+  queue: string,
+  run: () => Promise<A>
+): Effect.Effect<A, BossError> =>
+  StartupLock.withLock(attempt(operation, queue, run)).pipe(
+    Effect.catchTag("SqlError", (cause) => Effect.fail(new BossError({ operation, queue, cause }))),
+    Effect.provideService(SqlClient.SqlClient, sql)
+  )
+
 export const make = (
   options: BossOptions
-): Effect.Effect<BossShape, BossError, PgPool.PgPool | Scope.Scope> =>
+): Effect.Effect<BossShape, BossError, PgPool.PgPool | SqlClient.SqlClient | Scope.Scope> =>
   Effect.gen(function* () {
     const pool = yield* PgPool.PgPool
+    const sql = yield* SqlClient.SqlClient
     const runtime = yield* Effect.runtime<never>()
     const boss = yield* Effect.acquireRelease(
-      attempt("start", "*", async () => {
+      attemptAlone(sql, "start", "*", async () => {
         const instance = new PgBoss({
           db: { executeSql: (text, values) => executeSql(pool, text, values) },
           schema: options.schema,
@@ -180,7 +201,7 @@ export const make = (
     return {
       schema: options.schema,
       createQueue: (name, queueOptions) =>
-        attempt("createQueue", name, () => boss.createQueue(name, queueOptions)),
+        attemptAlone(sql, "createQueue", name, () => boss.createQueue(name, queueOptions)),
       send: (name, data, sendOptions) =>
         Effect.map(
           attempt("send", name, () => boss.send(name, data, sendOptions)),
@@ -229,5 +250,6 @@ class JobFailed extends Error {
   }
 }
 
-export const layer = (options: BossOptions): Layer.Layer<Boss, BossError, PgPool.PgPool> =>
-  Layer.scoped(Boss, make(options))
+export const layer = (
+  options: BossOptions
+): Layer.Layer<Boss, BossError, PgPool.PgPool | SqlClient.SqlClient> => Layer.scoped(Boss, make(options))
