@@ -4,11 +4,17 @@
  * changed) read the site's Jira seats. Through the connection runner's clients, so the base URL and the
  * site-host rule are the ones every run uses.
  */
-import { AtlassianClient, SiteClient } from "@seatsync/atlassian-client"
-import { ConnectionSecrets } from "@seatsync/store"
+import {
+  AtlassianClient,
+  type AtlassianError,
+  type InvalidConfig,
+  SiteClient
+} from "@seatsync/atlassian-client"
+import { type ApiKeyCipher, ConnectionSecrets } from "@seatsync/store"
 import { ConnectionRunner } from "@seatsync/sync"
 import { Effect, Option, type Redacted } from "effect"
-import { verifyJiraCredentials } from "../JiraSite.js"
+import { type JiraCredentialsRejected, verifyJiraCredentials } from "../JiraSite.js"
+import type { UsageError } from "../UsageError.js"
 import { type ConnectRequest, jiraNeedsSite, recheckStoredJira } from "./ConnectRequest.js"
 
 /** What the checks found, for the confirmation. */
@@ -19,12 +25,23 @@ export interface ConnectionChecked {
   readonly jiraProducts: number | undefined
 }
 
+/** How a check can fail: each error says what Atlassian or the site answered. */
+export type CheckError =
+  | AtlassianError
+  | InvalidConfig
+  | SiteClient.SiteError
+  | JiraCredentialsRejected
+  | ApiKeyCipher.EncryptionKeyMissing
+  | ApiKeyCipher.EncryptionKeyInvalid
+  | ConnectionSecrets.JiraTokenUndecryptable
+  | UsageError
+
 export const checkConnection = (
   request: ConnectRequest,
   apiKey: Redacted.Redacted<string>,
   newJira: SiteClient.SiteCredentials | undefined,
   forgetJira: boolean
-) =>
+): Effect.Effect<ConnectionChecked, CheckError, ConnectionRunner.ConnectionRunner> =>
   Effect.gen(function* () {
     const runner = yield* ConnectionRunner.ConnectionRunner
     const organisation = yield* Effect.flatMap(AtlassianClient.AtlassianClient, (client) =>

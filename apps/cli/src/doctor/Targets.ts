@@ -3,11 +3,13 @@
  * source, the runner's base URL, pacing and site rule, and its last run; or the demo's in-process
  * simulator. Also how any failure is shown as a doctor finding.
  */
+
+import type { SqlClient, SqlError } from "@effect/sql"
 import { unpaced } from "@seatsync/atlassian-client"
 import { Simulator, SiteHandlers } from "@seatsync/atlassian-simulator"
 import { ConnectionSecrets, Connections, SyncRuns } from "@seatsync/store"
 import { ConnectionRunner } from "@seatsync/sync"
-import { Effect, Option, Redacted } from "effect"
+import { Effect, Option, type ParseResult, Redacted } from "effect"
 import { reportFor } from "../ErrorReport.js"
 import type { DatabaseFailure } from "./DatabaseChecks.js"
 import type { LastRun, ProbeError, Subject } from "./Observations.js"
@@ -81,7 +83,7 @@ export const storedTarget = (
   runner: ConnectionRunner.ConnectionRunnerShape,
   connection: Connections.Connection,
   keyVariable: Option.Option<string>
-) =>
+): Effect.Effect<Target, SqlError.SqlError | ParseResult.ParseError, SqlClient.SqlClient> =>
   Effect.gen(function* () {
     const fromEnvironment = Option.isSome(keyVariable) || connection.apiKeyCiphertext === null
     const jiraEmail = connection.jiraEmail

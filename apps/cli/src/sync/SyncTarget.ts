@@ -4,11 +4,12 @@
  * `--name` or the org id), or, with `--demo`, the simulator started in this process.
  */
 
+import type { SqlClient, SqlError } from "@effect/sql"
 import { unpaced } from "@seatsync/atlassian-client"
-import { Simulator } from "@seatsync/atlassian-simulator"
-import { ConnectionRules, Connections } from "@seatsync/store"
-import { ConnectionRunner } from "@seatsync/sync"
-import { Effect, Option, Redacted } from "effect"
+import { Simulator, type SimulatorError } from "@seatsync/atlassian-simulator"
+import { ConnectionRules, type ConnectionSecrets, Connections } from "@seatsync/store"
+import { type ApiKeyMissing, ConnectionRunner } from "@seatsync/sync"
+import { Effect, Option, type ParseResult, Redacted, type Scope } from "effect"
 import { UsageError } from "../UsageError.js"
 
 export interface TargetArguments {
@@ -87,7 +88,18 @@ const organisationTarget = (orgId: string, args: TargetArguments) =>
   })
 
 /** The single target the arguments name, or a usage error saying what to give. */
-export const syncTarget = (args: TargetArguments) => {
+export const syncTarget = (
+  args: TargetArguments
+): Effect.Effect<
+  SyncTarget,
+  | UsageError
+  | ApiKeyMissing
+  | ConnectionSecrets.SecretError
+  | SimulatorError
+  | SqlError.SqlError
+  | ParseResult.ParseError,
+  ConnectionRunner.ConnectionRunner | SqlClient.SqlClient | Scope.Scope
+> => {
   if (Option.isSome(args.connection)) {
     return Effect.succeed<SyncTarget>({
       ref: { name: args.connection.value },
