@@ -4,10 +4,10 @@
  * injected on demand — without an Atlassian account.
  */
 import { Command, Options } from "@effect/cli"
-import { InvalidConfig } from "@seatsync/atlassian-client"
 import { FaultSpec, Simulator } from "@seatsync/atlassian-simulator"
 import { Effect, Either, Option } from "effect"
 import { withErrorReport } from "../ErrorReport.js"
+import { UsageError } from "../UsageError.js"
 
 const users = Options.integer("users").pipe(
   Options.withDefault(500),
@@ -40,7 +40,7 @@ export const simulatorCommand = Command.make("simulator", { users, port, seed, a
   Effect.gen(function* () {
     const parsed = FaultSpec.parseFaultSpec(Option.getOrElse(args.faults, () => ""))
     if (Either.isLeft(parsed)) {
-      return yield* new InvalidConfig({ field: "--faults", reason: parsed.left.message })
+      return yield* new UsageError({ field: "--faults", reason: parsed.left.message })
     }
     return yield* Simulator.runStandalone({
       users: args.users,
