@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Connections, Database } from "@seatsync/store"
 import { Ajv } from "ajv"
 import { Effect, Exit, Option, Scope } from "effect"
-import { jsonSchemaOf, type ReportKind, reportKinds, schemaFileOf } from "../src/report/Documents.js"
+import { reports } from "../src/report/Registry.js"
+import type { Report } from "../src/report/Report.js"
+import { reclaim as reclaimReport } from "../src/report/reports/ReclaimReport.js"
+import { runs as runsReport } from "../src/report/reports/RunsReport.js"
+import { seats as seatsReport } from "../src/report/reports/SeatsReport.js"
 import { type CliResult, errorSentences, runCli, tempDataDir } from "./support.js"
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
@@ -50,9 +54,9 @@ const parseCsv = (text: string): Array<Array<string>> => {
 }
 
 const ajv = new Ajv({ allErrors: true, strict: true })
-const committedSchema = (kind: ReportKind) =>
-  readFile(path.join(packageDir, schemaFileOf(kind)), "utf8").then((text) => JSON.parse(text) as object)
-const validatorOf = async (kind: ReportKind) => ajv.compile(await committedSchema(kind))
+const committedSchema = (report: Report) =>
+  readFile(path.join(packageDir, report.schemaFile), "utf8").then((text) => JSON.parse(text) as object)
+const validatorOf = async (report: Report) => ajv.compile(await committedSchema(report))
 
 interface SeatsJson {
   readonly report: "seats"
@@ -109,16 +113,17 @@ const escapeHtml = (text: string) =>
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10)
 
 describe("the committed JSON Schemas", () => {
-  // `UPDATE_SCHEMAS=1 npx vitest run test/ReportCommand.test.ts` rewrites them after a change to Documents.ts.
-  it.each(reportKinds)(
+  // `UPDATE_SCHEMAS=1 npx vitest run test/ReportCommand.test.ts` rewrites them after a change to a report's
+  // document schema, or writes a new report's.
+  it.each(reports.map((report) => [report.kind, report] as const))(
     "schemas/%s-report.schema.json is the one generated from the Effect Schema",
-    async (kind) => {
-      const generated = jsonSchemaOf(kind)
+    async (_kind, report) => {
+      const generated = report.jsonSchema()
       if (process.env.UPDATE_SCHEMAS === "1") {
         await mkdir(path.join(packageDir, "schemas"), { recursive: true })
-        await writeFile(path.join(packageDir, schemaFileOf(kind)), `${JSON.stringify(generated, null, 2)}\n`)
+        await writeFile(path.join(packageDir, report.schemaFile), `${JSON.stringify(generated, null, 2)}\n`)
       }
-      expect(await committedSchema(kind)).toEqual(generated)
+      expect(await committedSchema(report)).toEqual(generated)
     }
   )
 })
@@ -183,7 +188,7 @@ describe("seatsync report", () => {
 
   it("seats: the JSON validates, equals the store's utilisation view, and the table and CSV agree with it", async () => {
     const json = JSON.parse(await ok("seats", "--demo", "--format", "json")) as SeatsJson
-    const validate = await validatorOf("seats")
+    const validate = await validatorOf(seatsReport)
     expect(validate(json), ajv.errorsText(validate.errors)).toBe(true)
     expect(json.seats.length).toBeGreaterThan(3)
 
@@ -318,7 +323,7 @@ describe("seatsync report", () => {
 
   it("reclaim: JSON validates, CSV parses with one row per candidate, the table lists them", async () => {
     const json = JSON.parse(await ok("reclaim", "--demo", "--format", "json")) as ReclaimJson
-    const validate = await validatorOf("reclaim")
+    const validate = await validatorOf(reclaimReport)
     expect(validate(json), ajv.errorsText(validate.errors)).toBe(true)
     expect(json.candidates.length).toBeGreaterThan(0)
     expect(new Set(json.candidates.map((candidate) => candidate.verdict))).toEqual(
@@ -354,7 +359,7 @@ describe("seatsync report", () => {
 
   it("runs: the paused connection and its reason show in every format", async () => {
     const json = JSON.parse(await ok("runs", "--demo", "--format", "json")) as RunsJson
-    const validate = await validatorOf("runs")
+    const validate = await validatorOf(runsReport)
     expect(validate(json), ajv.errorsText(validate.errors)).toBe(true)
     expect(json.connections).toEqual([
       expect.objectContaining({
@@ -393,7 +398,7 @@ describe("seatsync report", () => {
     const html = await readFile(file, "utf8")
     expect(html.startsWith("<!doctype html>")).toBe(true)
     // Every kind gives the whole report; on stdout without --out.
-    for (const kind of reportKinds) {
+    for (const { kind } of reports) {
       expect((await ok(kind, "--demo", "--format", "html")).replace(/Generated [^<]*/, "")).toEqual(
         html.replace(/Generated [^<]*/, "")
       )
@@ -445,5 +450,11 @@ describe("seatsync report", () => {
     expect(help.code).toBe(0)
     expect(help.stdout).toContain("Examples:")
     expect(help.stdout).toContain("seatsync report seats --demo")
+    // The registry's reports, each with its summary and examples.
+    for (const listed of reports) {
+      expect(help.stdout).toContain(`${listed.kind} (${listed.summary.short})`)
+      expect(help.stdout).toContain(`${listed.kind} (${listed.summary.long})`)
+      for (const example of listed.examples) expect(help.stdout).toContain(example)
+    }
   })
 })

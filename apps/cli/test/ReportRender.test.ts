@@ -1,7 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import { renderCsv } from "../src/report/Csv.js"
-import type { ReclaimReport, RunsReport, SeatsReport } from "../src/report/Documents.js"
-import { chartSeries, renderHtml } from "../src/report/Html.js"
+import { htmlPage } from "../src/report/HtmlPage.js"
+import { type ReclaimReport, reclaimSection } from "../src/report/reports/ReclaimReport.js"
+import { type RunsReport, runsCsv, runsSection, runsTable } from "../src/report/reports/RunsReport.js"
+import { chartSeries, type SeatsReport, seatsSection } from "../src/report/reports/SeatsReport.js"
 import { lineChart } from "../src/report/Svg.js"
 import { renderTable } from "../src/report/Table.js"
 
@@ -112,7 +114,11 @@ describe("report renderers", () => {
   })
 
   it("HTML escapes every value from the data and references nothing outside the page", () => {
-    const html = renderHtml({ seats, reclaim, runs })
+    const html = htmlPage({ connections: ["acme"], generatedAt: at }, [
+      seatsSection(seats),
+      reclaimSection(reclaim),
+      runsSection(runs)
+    ])
     expect(html).not.toContain("<img")
     expect(html).not.toContain("onerror='")
     // The data's URL is text now, never an attribute of a tag that would fetch it.
@@ -120,6 +126,7 @@ describe("report renderers", () => {
     expect(html.replace(/"[^"]*"/g, '""')).not.toMatch(/<[^>]*\s(src|href)\s*=/i)
     expect(html).toContain("&lt;img src=&quot;")
     expect(html).toContain("&#39;alert(1)&#39;&gt; &amp; &quot;co&quot;")
+    expect(html).toContain("<title>seatsync report — acme</title>")
     expect(html).toContain("<code>u3</code>")
     expect(html).toContain('<span class="badge bad">paused</span>')
     for (const series of Object.values(chartSeries)) expect(html).toContain(series.name)
@@ -150,5 +157,28 @@ describe("report renderers", () => {
       ]
     )
     expect(table.split("\n")).toEqual(["name     n", "──────  ──", "abcde…   5", "ab      12"])
+  })
+
+  it("runs: a paused connection without any run still shows, in the table and as a CSV row of its own", () => {
+    const table = runsTable(runs)
+    expect(table.split("\n").slice(0, 3)).toEqual([
+      "Connections",
+      "",
+      "connection  state   failures  last run   last success  schedule"
+    ])
+    expect(table).toContain("acme is paused since 2026-11-28 12:00 UTC: ")
+    expect(table).toContain("resume with `seatsync connect acme --resume`.")
+    expect(table.endsWith("Runs (the 0 most recent, newest first)\n\nNo runs recorded yet.")).toBe(true)
+
+    const [header = "", row = "", ...rest] = runsCsv(runs).split("\r\n")
+    expect(header.split(",").slice(-4)).toEqual([
+      "connection_paused",
+      "connection_paused_at",
+      "connection_paused_reason",
+      "connection_consecutive_failures"
+    ])
+    expect(row.startsWith(",acme,,,,,,,,,,,,,true,2026-11-28T12:00:00.000Z,")).toBe(true)
+    expect(row.endsWith(",3")).toBe(true)
+    expect(rest).toEqual([""])
   })
 })

@@ -3,11 +3,8 @@
  * (seatsync does not create directories), followed by one line saying where.
  */
 import { FileSystem, Path } from "@effect/platform"
-import { InvalidConfig } from "@seatsync/atlassian-client"
 import { Console, Effect, Option } from "effect"
-
-export const ReportFormat = ["table", "csv", "json", "html"] as const
-export type ReportFormat = (typeof ReportFormat)[number]
+import { UsageError } from "../UsageError.js"
 
 /** Fails with a usage error (exit 2) when `--out`'s directory is missing or not a directory. */
 export const checkOutDirectory = (file: string) =>
@@ -18,14 +15,14 @@ export const checkOutDirectory = (file: string) =>
     const directory = path.dirname(absolute)
     const info = yield* Effect.option(fs.stat(directory))
     if (Option.isNone(info) || info.value.type !== "Directory") {
-      return yield* new InvalidConfig({
+      return yield* new UsageError({
         field: "--out",
         reason: `the directory ${directory} does not exist; create it first or write the report somewhere else`
       })
     }
     const existing = yield* Effect.option(fs.stat(absolute))
     if (Option.isSome(existing) && existing.value.type === "Directory") {
-      return yield* new InvalidConfig({
+      return yield* new UsageError({
         field: "--out",
         reason: `${absolute} is a directory; give a file name such as ${path.join(absolute, "report.html")}`
       })
@@ -49,7 +46,7 @@ export const emit = (
     yield* fs.writeFileString(absolute, content).pipe(
       Effect.mapError(
         (error) =>
-          new InvalidConfig({
+          new UsageError({
             field: "--out",
             reason: `could not write ${absolute} (${error.message}); check the directory's permissions`
           })

@@ -1,4 +1,7 @@
-/** How report values read as text, shared by the table, CSV and HTML renderers. */
+/**
+ * How report values read as text — dates, counts, ratios, durations, product labels, the reclaimable rule — in
+ * every report and format (pure).
+ */
 
 /** `2026-11-28`, UTC. */
 export const day = (date: Date): string => date.toISOString().slice(0, 10)
@@ -21,13 +24,6 @@ export const duration = (seconds: number): string => {
   return `${Math.floor(whole / 3600)} h ${Math.floor((whole % 3600) / 60)} min`
 }
 
-export const verdictLabel = (verdict: "inactive" | "never_active"): string =>
-  verdict === "never_active" ? "never active" : "inactive"
-
-/** "managed", "unmanaged" or "unknown": whether the organisation manages the account. */
-export const managedLabel = (managed: boolean | null): string =>
-  managed === null ? "unknown" : managed ? "managed" : "unmanaged"
-
 /** `confluence (bright-labs-eu)`: a product is its key on a site or workspace, which several may share. */
 export const productLabel = (product: {
   readonly productKey: string
@@ -36,3 +32,11 @@ export const productLabel = (product: {
   product.productName === product.productKey
     ? product.productKey
     : `${product.productKey} (${product.productName})`
+
+/** The reclaimable rule in words, with the thresholds the rows used (none: no line). */
+export const thresholdNote = (rows: ReadonlyArray<{ readonly inactiveAfterDays: number }>): string => {
+  const thresholds = [...new Set(rows.map((row) => row.inactiveAfterDays))]
+  return thresholds.length === 0
+    ? ""
+    : `reclaimable: billable seats inactive for ${thresholds.join(" / ")} days or never active (14 days' grace for new accounts)`
+}
