@@ -206,7 +206,7 @@ describe("seatsync connect and connections", () => {
         const unknown = yield* runCli(["connect", "nope", "--resume"], env)
         expect(unknown.code).toBe(2)
         expect(errorSentences(unknown.stderr)).toEqual([
-          "seatsync: Invalid configuration for name: there is no connection called nope; see `seatsync connections list`"
+          "seatsync: there is no connection called nope; see `seatsync connections list`"
         ])
       }),
     240_000

@@ -431,7 +431,7 @@ describe("seatsync report", () => {
     expect(unknown.code).toBe(2)
     expect(unknown.stdout).toBe("")
     expect(errorSentences(unknown.stderr)).toEqual([
-      "seatsync: Invalid configuration for connection: there is no connection called nope; see `seatsync connections list`"
+      "seatsync: there is no connection called nope; see `seatsync connections list`"
     ])
 
     const missing = path.join(path.dirname(dataDir), "no-such-dir", "report.csv")

@@ -3,6 +3,7 @@
  * threshold overriding theirs, and the moment the report is taken.
  */
 import { Connections } from "@seatsync/store"
+import { ConnectionNotFound } from "@seatsync/sync"
 import { Clock, Effect, Option } from "effect"
 import { UsageError } from "../UsageError.js"
 
@@ -40,12 +41,12 @@ export const select = (options: {
     }
     const found = yield* Connections.findByName(name.value)
     if (Option.isNone(found)) {
-      return yield* new UsageError({
-        field: "connection",
-        reason: options.demo
-          ? "there is no demo connection yet; run `seatsync sync --demo` first"
-          : `there is no connection called ${name.value}; see \`seatsync connections list\``
-      })
+      return yield* options.demo
+        ? new UsageError({
+            field: "connection",
+            reason: "there is no demo connection yet; run `seatsync sync --demo` first"
+          })
+        : new ConnectionNotFound({ connection: name.value })
     }
     return { connections: [found.value], single: true, inactiveAfterDays, generatedAt } satisfies Selection
   })
