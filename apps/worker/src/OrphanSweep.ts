@@ -1,6 +1,6 @@
 /**
  * Recovery from a worker killed mid-job (SIGKILL, OOM, a lost node): every replica periodically looks for
- * sync jobs pg-boss still counts as active whose liveness lock nobody holds (`BossTables.orphanedSyncJobs`),
+ * sync jobs pg-boss still counts as active whose liveness lease nobody holds (`BossTables.orphanedSyncJobs`),
  * marks the connection's runs left `running` as `interrupted` (under the connection lock, which proves no live
  * process owns them) and fails the job through pg-boss, which retries it — on any replica — after its retry
  * delay. One replica sweeps at a time (`JobLiveness.exclusively`), so a job is never failed twice.
@@ -11,7 +11,7 @@
  */
 import type { SqlClient, SqlError } from "@effect/sql"
 import { ConnectionId, Connections, Locks, SyncRuns } from "@seatsync/store"
-import { Effect, Option, Schema } from "effect"
+import { Effect, Option, type ParseResult, Schema } from "effect"
 import { Boss, type BossError } from "./Boss.js"
 import { orphanedSyncJobs } from "./BossTables.js"
 import { JobLiveness } from "./JobLiveness.js"
@@ -28,7 +28,7 @@ export const sweepOrphans = (
   config: WorkerConfig
 ): Effect.Effect<
   ReadonlyArray<string>,
-  BossError | SqlError.SqlError,
+  BossError | SqlError.SqlError | ParseResult.ParseError,
   Boss | JobLiveness | SqlClient.SqlClient
 > =>
   Effect.gen(function* () {

@@ -4,20 +4,9 @@
  */
 import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
-import { Database } from "@seatsync/store"
+import { Database, JobLeases } from "@seatsync/store"
 import { Effect, Exit, Layer, Schedule, Scope } from "effect"
 import * as JobLiveness from "../src/JobLiveness.js"
-
-/** The backends holding a job's liveness lock. */
-const holdersOf = (jobId: string) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    sql<{ readonly pid: number }>`
-      SELECT pid FROM pg_locks
-      WHERE locktype = 'advisory' AND granted AND objsubid = 2
-        AND classid = ${JobLiveness.JOB_LOCK_CLASS}::int::oid AND objid = hashtext(${jobId})::oid`.pipe(
-      Effect.map((rows) => rows.map((row) => row.pid))
-    )
-  )
 
 const terminate = (pid: number) =>
   Effect.gen(function* () {
@@ -42,15 +31,15 @@ describe("JobLiveness", () => {
         const liveness = yield* JobLiveness.JobLiveness
         const jobA = yield* Scope.make()
         yield* Scope.extend(liveness.hold("job-a"), jobA)
-        const [before] = yield* holdersOf("job-a")
+        const [before] = yield* JobLeases.holders("job-a")
         expect(before).toBeTypeOf("number")
 
         yield* terminate(before ?? -1)
-        expect(yield* holdersOf("job-a")).toEqual([])
+        expect(yield* JobLeases.holders("job-a")).toEqual([])
 
         // The next sweep finds the session dead, replaces it, and sweeps.
         expect(yield* liveness.exclusively(Effect.succeed("swept"))).toBe("swept")
-        const after = yield* holdersOf("job-a")
+        const after = yield* JobLeases.holders("job-a")
         expect(after).toHaveLength(1)
         expect(after[0]).not.toBe(before)
 
@@ -58,12 +47,12 @@ describe("JobLiveness", () => {
         yield* Effect.scoped(
           Effect.gen(function* () {
             yield* liveness.hold("job-b")
-            expect(yield* holdersOf("job-b")).toEqual(after)
+            expect(yield* JobLeases.holders("job-b")).toEqual(after)
           })
         )
-        expect(yield* holdersOf("job-b")).toEqual([])
+        expect(yield* JobLeases.holders("job-b")).toEqual([])
         yield* Scope.close(jobA, Exit.void)
-        expect(yield* holdersOf("job-a")).toEqual([])
+        expect(yield* JobLeases.holders("job-a")).toEqual([])
       })
     )
 
@@ -73,12 +62,12 @@ describe("JobLiveness", () => {
         // Find the session through a lock of its own, then lose it.
         const probe = yield* Scope.make()
         yield* Scope.extend(liveness.hold("probe"), probe)
-        const [session] = yield* holdersOf("probe")
+        const [session] = yield* JobLeases.holders("probe")
         yield* Scope.close(probe, Exit.void)
         yield* terminate(session ?? -1)
 
         yield* liveness.hold("job-c")
-        const holders = yield* holdersOf("job-c")
+        const holders = yield* JobLeases.holders("job-c")
         expect(holders).toHaveLength(1)
         expect(holders[0]).not.toBe(session)
       })
