@@ -70,6 +70,37 @@ export interface RateLimitFault extends FaultBase {
   readonly windowSeconds: number
 }
 
+/**
+ * One record of a listing page (the `index`th item of `data`, default the first) gets `field` set to
+ * `value` (default: `accountId`, or `id` for groups and workspaces, set to the number 12345): the page
+ * stays valid, only that record breaks its schema (or, with a string value such as `".."` or `"abc 5"`,
+ * carries content a reader must refuse).
+ */
+export interface WrongTypedRecordFault extends FaultBase {
+  readonly kind: "wrongTypedRecord"
+  readonly field?: string
+  readonly value?: unknown
+  readonly index?: number
+}
+
+/**
+ * The matching page repeats the records of the previous page of the same operation under its own, valid
+ * next cursor: the walk goes on and ends normally, but one page of records was never listed and the
+ * previous one's records came twice.
+ */
+export interface RepeatedPageFault extends FaultBase {
+  readonly kind: "repeatedPage"
+}
+
+/**
+ * The matching page drops its last `count` records (the listing hides them) while the counts and
+ * statistics endpoints still include them: an enumeration smaller than the organisation says it is.
+ */
+export interface HiddenRecordsFault extends FaultBase {
+  readonly kind: "hiddenRecords"
+  readonly count: number
+}
+
 export type Fault =
   | StatusFault
   | MalformedBodyFault
@@ -78,6 +109,9 @@ export type Fault =
   | ResetFault
   | LatencyFault
   | RateLimitFault
+  | WrongTypedRecordFault
+  | RepeatedPageFault
+  | HiddenRecordsFault
 
 /** Answer `status` on the matching calls. */
 export const status = (
@@ -151,3 +185,33 @@ export const callMatches = (calls: FaultCalls | undefined, call: number): boolea
   if ("nth" in calls) return call === calls.nth
   return call >= calls.from && (calls.to === undefined || call <= calls.to)
 }
+
+/** Breaks one record of the matching pages (see `WrongTypedRecordFault`). */
+export const wrongTypedRecord = (
+  operation: FaultOperation,
+  options: {
+    readonly calls?: FaultCalls
+    readonly field?: string
+    readonly value?: unknown
+    readonly index?: number
+  } = {}
+): WrongTypedRecordFault => ({ kind: "wrongTypedRecord", operation, ...options })
+
+/** The matching pages repeat the previous page's records under a fresh cursor. */
+export const repeatedPage = (operation: FaultOperation, calls?: FaultCalls): RepeatedPageFault => ({
+  kind: "repeatedPage",
+  operation,
+  ...(calls === undefined ? {} : { calls })
+})
+
+/** The matching pages hide their last `count` records from the listing (the counts still include them). */
+export const hiddenRecords = (
+  operation: FaultOperation,
+  count: number,
+  calls?: FaultCalls
+): HiddenRecordsFault => ({
+  kind: "hiddenRecords",
+  operation,
+  count,
+  ...(calls === undefined ? {} : { calls })
+})

@@ -5,9 +5,10 @@
  *   entry  := target ":" action (":" option)*
  *   target := an operationId | "*" | alias (lastActive, workspaces, tenantInfo, applicationRoles)
  *   action := status=<400–599> | ratelimit=<n>/<s|min|h|<k>s> | latency=<ms>[~<jitter ms>]
- *           | reset | malformed | truncated | revoke
+ *           | reset | malformed | truncated | revoke | wrongtyped | repeated | hide=<n>
  *   option := calls=<a>-<b> | calls=<a>- | calls=<n> (= nth) | nth=<n> | from=<n>
  *           | retryAfter=<seconds> (status only) | jitter=<ms> (latency only)
+ *           | field=<name> | value=<JSON or text> | index=<n> (wrongtyped only)
  *
  * e.g. `searchDirectoryUsers:status=503:calls=2-4,*:latency=50,getOrgById:reset:nth=1,lastActive:ratelimit=200/min`
  */
@@ -40,6 +41,15 @@ const positiveInteger = (text: string): number | undefined =>
   /^\d+$/.test(text) && Number.parseInt(text, 10) >= 1 ? Number.parseInt(text, 10) : undefined
 const nonNegativeInteger = (text: string): number | undefined =>
   /^\d+$/.test(text) ? Number.parseInt(text, 10) : undefined
+
+/** A `value=` option: JSON when it parses (`12345`, `null`, `"x"`), else the text itself (`abc 5`, `..`). */
+const jsonOrText = (text: string): unknown => {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
 
 const isOperationId = (text: string): text is OperationId =>
   (operationIds as ReadonlyArray<string>).includes(text)
@@ -80,11 +90,14 @@ type Action =
   | { readonly kind: "rateLimit"; readonly limit: number; readonly windowSeconds: number }
   | { readonly kind: "latency"; readonly millis: number; readonly jitterMillis: number | undefined }
   | { readonly kind: "reset" | "malformedBody" | "truncatedJson" | "revokeKey" }
+  | { readonly kind: "wrongTypedRecord" | "repeatedPage" }
+  | { readonly kind: "hiddenRecords"; readonly count: number }
 
 const parseAction = (text: string): Action | string => {
   const [name = "", value] = text.split("=", 2) as [string, string | undefined]
-  const noValue = (kind: "reset" | "malformedBody" | "truncatedJson" | "revokeKey") =>
-    value === undefined ? { kind } : `"${name}" takes no value`
+  const noValue = (
+    kind: "reset" | "malformedBody" | "truncatedJson" | "revokeKey" | "wrongTypedRecord" | "repeatedPage"
+  ) => (value === undefined ? { kind } : `"${name}" takes no value`)
   switch (name) {
     case "status": {
       const status = value === undefined ? undefined : nonNegativeInteger(value)
@@ -119,8 +132,18 @@ const parseAction = (text: string): Action | string => {
       return noValue("truncatedJson")
     case "revoke":
       return noValue("revokeKey")
+    case "wrongtyped":
+      return noValue("wrongTypedRecord")
+    case "repeated":
+      return noValue("repeatedPage")
+    case "hide": {
+      const count = value === undefined ? undefined : positiveInteger(value)
+      return count === undefined
+        ? `hide must be a positive number of records, got "${value ?? ""}"`
+        : { kind: "hiddenRecords", count }
+    }
     default:
-      return `unknown action "${name}" (status=, ratelimit=, latency=, reset, malformed, truncated, revoke)`
+      return `unknown action "${name}" (status=, ratelimit=, latency=, reset, malformed, truncated, revoke, wrongtyped, repeated, hide=)`
   }
 }
 
@@ -136,6 +159,7 @@ const parseEntry = (entry: string): Either.Either<Fault.Fault, FaultSpecError> =
   let calls: Fault.FaultCalls | undefined
   let retryAfterSeconds: number | undefined
   let jitterMillis = action.kind === "latency" ? action.jitterMillis : undefined
+  const record: { field?: string; value?: unknown; index?: number } = {}
   for (const optionText of optionTexts) {
     const [name = "", value] = optionText.split("=", 2) as [string, string | undefined]
     if (value === undefined || value === "") return fail(`option "${optionText}" needs a value (name=value)`)
@@ -152,8 +176,17 @@ const parseEntry = (entry: string): Either.Either<Fault.Fault, FaultSpecError> =
       if (action.kind !== "latency") return fail("jitter applies to latency faults only")
       jitterMillis = nonNegativeInteger(value)
       if (jitterMillis === undefined) return fail(`jitter must be whole milliseconds, got "${value}"`)
+    } else if (name === "field" || name === "value" || name === "index") {
+      if (action.kind !== "wrongTypedRecord") return fail(`${name} applies to wrongtyped faults only`)
+      if (name === "field") record.field = value
+      else if (name === "value") record.value = jsonOrText(value)
+      else {
+        const index = nonNegativeInteger(value)
+        if (index === undefined) return fail(`index must be a whole number, got "${value}"`)
+        record.index = index
+      }
     } else {
-      return fail(`unknown option "${name}" (calls, nth, from, retryAfter, jitter)`)
+      return fail(`unknown option "${name}" (calls, nth, from, retryAfter, jitter, field, value, index)`)
     }
   }
   const callsPart = calls === undefined ? {} : { calls }
@@ -183,6 +216,12 @@ const parseEntry = (entry: string): Either.Either<Fault.Fault, FaultSpecError> =
       return Either.right(Fault.truncatedJson(operation, calls))
     case "revokeKey":
       return Either.right(Fault.revokeKey(calls ?? { from: 1 }, operation))
+    case "wrongTypedRecord":
+      return Either.right(Fault.wrongTypedRecord(operation, { ...callsPart, ...record }))
+    case "repeatedPage":
+      return Either.right(Fault.repeatedPage(operation, calls))
+    case "hiddenRecords":
+      return Either.right(Fault.hiddenRecords(operation, action.count, calls))
   }
 }
 

@@ -23,6 +23,7 @@ import {
 import type { Organisation } from "./Organisation.js"
 import { getOrgById, getOrgs } from "./OrgHandlers.js"
 import { makeRateLimiter, type RateLimitDecision, type RateLimitOptions } from "./RateLimit.js"
+import { applyRecordFault, isRecordFault } from "./RecordFaults.js"
 import { getGroupRoleAssignments, getUserRoleAssignments } from "./RoleAssignmentHandlers.js"
 import {
   basicAuthMatches,
@@ -94,6 +95,8 @@ export const makeHandler = (options: HandlerOptions): SimulatorHandler => {
     .padStart(8, "0")
   let total = 0
   const perOperation = Object.fromEntries(operationIds.map((id) => [id, 0])) as Record<OperationId, number>
+  // The last successful answer of each operation: what a repeated-page fault answers again.
+  const previousPages = new Map<OperationId, unknown>()
 
   const p = (params: Readonly<Record<string, string>>, name: string) => params[name] ?? ""
   const operations: Record<OperationId, OperationRun> = {
@@ -232,6 +235,16 @@ export const makeHandler = (options: HandlerOptions): SimulatorHandler => {
     }
 
     const result = operations[route.operationId](route.params, request)
+    if (result._tag === "Ok") {
+      const previous = previousPages.get(route.operationId)
+      previousPages.set(route.operationId, result.json)
+      if (isRecordFault(fault)) {
+        return respond({
+          _tag: "Ok",
+          json: applyRecordFault(route.operationId, fault, result.json, previous)
+        })
+      }
+    }
     if (fault?.kind === "malformedBody" && result._tag === "Ok") {
       return respond({ _tag: "Ok", json: malform(route.operationId, result.json) })
     }

@@ -53,6 +53,31 @@ describe("the --faults syntax", () => {
     )
   })
 
+  it("parses the record-level faults: wrong-typed record, repeated page, hidden records", () => {
+    expect(
+      parse(
+        "searchDirectoryUsers:wrongtyped:nth=2,searchDirectoryUsers:wrongtyped:field=addedToOrg:value=abc 5:index=3"
+      )
+    ).toEqual(
+      Either.right([
+        Fault.wrongTypedRecord("searchDirectoryUsers", { calls: { nth: 2 } }),
+        Fault.wrongTypedRecord("searchDirectoryUsers", { field: "addedToOrg", value: "abc 5", index: 3 })
+      ])
+    )
+    expect(parse("searchDirectoryGroups:wrongtyped:value=12345")).toEqual(
+      Either.right([Fault.wrongTypedRecord("searchDirectoryGroups", { value: 12345 })])
+    )
+    expect(parse("searchDirectoryUsers:repeated:nth=3,searchDirectoryUsers:hide=5:calls=1")).toEqual(
+      Either.right([
+        Fault.repeatedPage("searchDirectoryUsers", { nth: 3 }),
+        Fault.hiddenRecords("searchDirectoryUsers", 5, { nth: 1 })
+      ])
+    )
+    expect(errorOf("searchDirectoryUsers:hide=0")).toMatch(/positive number of records/)
+    expect(errorOf("searchDirectoryUsers:repeated=2")).toMatch(/takes no value/)
+    expect(errorOf("searchDirectoryUsers:status=500:field=x")).toMatch(/wrongtyped faults only/)
+  })
+
   it("explains what is wrong with a bad entry", () => {
     expect(errorOf("nope:status=500")).toMatch(/Invalid fault "nope:status=500": unknown operation "nope"/)
     expect(errorOf("getOrgs")).toMatch(/expected <operation>:<action>/)

@@ -109,6 +109,75 @@ describe("Fault injection", () => {
     })
   )
 
+  it.scoped("breaks one record with a wrong-typed record: the rest of the page is untouched", () =>
+    Effect.gen(function* () {
+      const sim = yield* Simulator.start({
+        users: 10,
+        faults: [Fault.wrongTypedRecord("searchDirectoryUsers", { calls: { nth: 1 }, index: 2 })]
+      })
+      const page = bodyOf<Page<Record<string, unknown>>>(yield* searchUsers(sim, {}))
+      expect(page.data.map((user) => typeof user.accountId)).toEqual([
+        "string",
+        "string",
+        "number",
+        ...Array.from({ length: page.data.length - 3 }, () => "string")
+      ])
+      expect(page.data[2]?.accountId).toBe(12345)
+      // Any field, any value: a date that is not one, an id that cannot go into a path.
+      yield* sim.setFaults([
+        Fault.wrongTypedRecord("searchDirectoryUsers", { field: "addedToOrg", value: "abc 5" })
+      ])
+      expect(bodyOf<Page<Record<string, unknown>>>(yield* searchUsers(sim, {})).data[0]?.addedToOrg).toBe(
+        "abc 5"
+      )
+      yield* sim.setFaults([Fault.wrongTypedRecord("searchDirectoryGroups", { value: ".." })])
+      const groups = bodyOf<Page<Record<string, unknown>>>(
+        yield* call(sim, `/admin/v2/orgs/${sim.orgId}/directories/-/groups/search`, {
+          method: "POST",
+          body: {}
+        })
+      )
+      expect(groups.data[0]?.id).toBe("..")
+    })
+  )
+
+  it.scoped("repeats the previous page's records under the page's own next cursor", () =>
+    Effect.gen(function* () {
+      const sim = yield* Simulator.start({
+        users: 300,
+        faults: [Fault.repeatedPage("searchDirectoryUsers", { nth: 2 })]
+      })
+      const clean = yield* Simulator.start({ users: 300 })
+      const first = bodyOf<Page<UserDto>>(yield* searchUsers(sim, { limit: 100 }))
+      const second = bodyOf<Page<UserDto>>(yield* searchUsers(sim, { limit: 100, cursor: first.links.next }))
+      const cleanFirst = bodyOf<Page<UserDto>>(yield* searchUsers(clean, { limit: 100 }))
+      const cleanSecond = bodyOf<Page<UserDto>>(
+        yield* searchUsers(clean, { limit: 100, cursor: cleanFirst.links.next })
+      )
+      expect(second.data.map((user) => user.accountId)).toEqual(first.data.map((user) => user.accountId))
+      // The cursor is the real one: the walk goes on past the records it never listed.
+      expect(second.links.next).toBe(cleanSecond.links.next)
+      expect(second.links.next).not.toBe(first.links.next)
+      const third = bodyOf<Page<UserDto>>(yield* searchUsers(sim, { limit: 100, cursor: second.links.next }))
+      expect(third.data).toHaveLength(100)
+    })
+  )
+
+  it.scoped("hides records from the listing while the count still includes them", () =>
+    Effect.gen(function* () {
+      const sim = yield* Simulator.start({
+        users: 50,
+        faults: [Fault.hiddenRecords("searchDirectoryUsers", 3)]
+      })
+      const page = bodyOf<Page<UserDto>>(yield* searchUsers(sim, { limit: 100 }))
+      expect(page.data).toHaveLength(47)
+      const count = bodyOf<{ count: number }>(
+        yield* call(sim, `/admin/v2/orgs/${sim.orgId}/directories/-/users/count`)
+      )
+      expect(count.count).toBe(50)
+    })
+  )
+
   it.scoped("truncates the JSON", () =>
     Effect.gen(function* () {
       const sim = yield* Simulator.start({ users: 10, faults: [Fault.truncatedJson("getOrgs", { nth: 1 })] })
