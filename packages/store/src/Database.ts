@@ -1,6 +1,7 @@
 /**
  * The database layer: a `PgClient` (also provided as `SqlClient`) for `DATABASE_URL` or for an embedded
- * cluster, with the store's migrations applied before the layer is ready.
+ * cluster, with the store's migrations applied before the layer is ready. The application's layer sizes its
+ * pool from `SEATSYNC_DB_POOL_SIZE` (`PoolSize`).
  */
 import * as Reactivity from "@effect/experimental/Reactivity"
 import { Migrator, SqlClient, type SqlError } from "@effect/sql"
@@ -11,9 +12,16 @@ import { type DatabaseInUse, DatabaseUnavailable } from "./Errors.js"
 import { withLiveClock } from "./internal/liveClock.js"
 import * as Migrations from "./Migrations.js"
 import * as PgPool from "./PgPool.js"
+import * as PoolSize from "./PoolSize.js"
 
 /** What the database layers provide. */
 export type Client = PgClient.PgClient | SqlClient.SqlClient | PgPool.PgPool
+
+/** How the layers open their pool. */
+export interface PoolOptions {
+  /** Most connections the pool opens at once; node-postgres' default (10) when absent. */
+  readonly poolSize?: number | undefined
+}
 
 const CONNECT_TIMEOUT = Duration.seconds(10)
 const APPLICATION_NAME = "seatsync"
@@ -121,12 +129,13 @@ const migrated = <E, R>(
 
 /** A client for an existing PostgreSQL server, migrated. */
 export const layerUrl = (
-  url: Redacted.Redacted<string>
+  url: Redacted.Redacted<string>,
+  options: PoolOptions = {}
 ): Layer.Layer<Client, DatabaseUnavailable | Migrator.MigrationError> => {
   const raw = Redacted.value(url)
   return migrated(
     connect(
-      { url },
+      { url, maxConnections: options.poolSize },
       describeUrl(raw),
       passwordOfUrl(raw),
       "Check DATABASE_URL (host, port, database, user and password) and that the server is running and reachable, " +
@@ -135,11 +144,14 @@ export const layerUrl = (
   )
 }
 
-const clientForCluster: Layer.Layer<Client, DatabaseUnavailable, EmbeddedPostgres.EmbeddedPostgres> =
+const clientForClusterWith = (
+  options: PoolOptions
+): Layer.Layer<Client, DatabaseUnavailable, EmbeddedPostgres.EmbeddedPostgres> =>
   Layer.unwrapEffect(
     Effect.map(EmbeddedPostgres.EmbeddedPostgres, (cluster) =>
       connect(
         {
+          maxConnections: options.poolSize,
           host: cluster.host,
           port: cluster.port,
           database: cluster.database,
@@ -152,6 +164,8 @@ const clientForCluster: Layer.Layer<Client, DatabaseUnavailable, EmbeddedPostgre
       )
     )
   )
+
+const clientForCluster = clientForClusterWith({})
 
 /** An embedded cluster (see `EmbeddedPostgres.Options`) with a migrated client; exposes the cluster too. */
 export const layerEmbedded = (
@@ -167,51 +181,69 @@ export const layerThrowaway: Layer.Layer<
   DatabaseUnavailable | Migrator.MigrationError
 > = migrated(clientForCluster).pipe(Layer.provideMerge(EmbeddedPostgres.layerThrowaway))
 
+/** The persistent embedded cluster in `EmbeddedPostgres.defaultDataDir`, migrated, with a pool of `options`. */
+export const layerPersistentWith = (
+  options: PoolOptions
+): Layer.Layer<
+  Client | EmbeddedPostgres.EmbeddedPostgres,
+  DatabaseUnavailable | DatabaseInUse | Migrator.MigrationError | ConfigError.ConfigError
+> => migrated(clientForClusterWith(options)).pipe(Layer.provideMerge(EmbeddedPostgres.layerPersistent))
+
 /** The persistent embedded cluster in `EmbeddedPostgres.defaultDataDir`, migrated. */
 export const layerPersistent: Layer.Layer<
   Client | EmbeddedPostgres.EmbeddedPostgres,
   DatabaseUnavailable | DatabaseInUse | Migrator.MigrationError | ConfigError.ConfigError
-> = migrated(clientForCluster).pipe(Layer.provideMerge(EmbeddedPostgres.layerPersistent))
+> = layerPersistentWith({})
 
 /**
  * The persistent embedded cluster — or, when another seatsync process (say `seatsync db start` or the
  * worker) already runs it, a client of that running cluster, so several commands can share it.
  */
+export const layerPersistentSharedWith = (
+  options: PoolOptions
+): Layer.Layer<
+  Client,
+  DatabaseUnavailable | DatabaseInUse | Migrator.MigrationError | ConfigError.ConfigError
+> =>
+  Layer.catchAll(
+    layerPersistentWith(options),
+    (
+      error
+    ): Layer.Layer<
+      Client,
+      DatabaseUnavailable | DatabaseInUse | Migrator.MigrationError | ConfigError.ConfigError
+    > =>
+      error._tag === "DatabaseInUse"
+        ? Layer.unwrapEffect(
+            Effect.map(EmbeddedPostgres.connectionUrl(error.dataDir), (url) => layerUrl(url, options))
+          )
+        : Layer.fail(error)
+  )
+
+/** `layerPersistentSharedWith` node-postgres' default pool. */
 export const layerPersistentShared: Layer.Layer<
   Client,
   DatabaseUnavailable | DatabaseInUse | Migrator.MigrationError | ConfigError.ConfigError
-> = Layer.catchAll(
-  layerPersistent,
-  (
-    error
-  ): Layer.Layer<
-    Client,
-    DatabaseUnavailable | DatabaseInUse | Migrator.MigrationError | ConfigError.ConfigError
-  > =>
-    error._tag === "DatabaseInUse"
-      ? Layer.unwrapEffect(Effect.map(EmbeddedPostgres.connectionUrl(error.dataDir), layerUrl))
-      : Layer.fail(error)
-)
+> = layerPersistentSharedWith({})
 
 /**
  * The application's database: `DATABASE_URL` when set, otherwise the persistent embedded cluster
  * (`SEATSYNC_DATA_DIR`), started here or joined when another seatsync process runs it; migrated before it
- * is ready.
+ * is ready. Its pool opens at most `SEATSYNC_DB_POOL_SIZE` connections (default 10).
  */
 export const layer: Layer.Layer<
   Client,
   DatabaseUnavailable | DatabaseInUse | Migrator.MigrationError | ConfigError.ConfigError
 > = Layer.unwrapEffect(
-  Effect.map(
-    databaseUrl,
-    Option.match({
+  Effect.map(Effect.all([databaseUrl, PoolSize.config]), ([url, poolSize]) =>
+    Option.match(url, {
       onSome: (
-        url
+        found
       ): Layer.Layer<
         Client,
         DatabaseUnavailable | DatabaseInUse | Migrator.MigrationError | ConfigError.ConfigError
-      > => layerUrl(url),
-      onNone: () => layerPersistentShared
+      > => layerUrl(found, { poolSize }),
+      onNone: () => layerPersistentSharedWith({ poolSize })
     })
   )
 )

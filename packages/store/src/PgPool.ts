@@ -18,7 +18,12 @@ export interface PoolConfig {
   readonly password?: Redacted.Redacted<string> | undefined
   readonly applicationName: string
   readonly connectTimeout: Duration.Duration
+  /** Most connections the pool opens at once (`SEATSYNC_DB_POOL_SIZE`, see `PoolSize`); node-postgres' 10 if unset. */
+  readonly maxConnections?: number | undefined
 }
+
+/** How many connections a pool opens at most (node-postgres' `max`, 10 unless the pool was given another). */
+export const maxConnections = (pool: Pg.Pool): number => pool.options.max ?? 10
 
 /**
  * Opens a pool and proves it reaches the server (`SELECT 1`), as `PgClient.make` does; ends it when the scope
@@ -36,7 +41,8 @@ export const make = (config: PoolConfig): Effect.Effect<Pg.Pool, SqlError, Scope
           ...(config.username === undefined ? {} : { user: config.username }),
           ...(config.password === undefined ? {} : { password: Redacted.value(config.password) }),
           application_name: config.applicationName,
-          connectionTimeoutMillis: Duration.toMillis(config.connectTimeout)
+          connectionTimeoutMillis: Duration.toMillis(config.connectTimeout),
+          ...(config.maxConnections === undefined ? {} : { max: config.maxConnections })
         })
         // Idle clients that lose their connection emit "error" on the pool; the next checkout reconnects.
         pool.on("error", () => {})
