@@ -7,9 +7,10 @@ import { Chunk, type Config, type ConfigError, Context, Effect, Layer, type Sche
 import * as ClientConfig from "./AtlassianClientConfig.js"
 import { Count, GroupStats, UserStats } from "./Dto/Counts.js"
 import { type Directory, DirectoryPage } from "./Dto/Directories.js"
-import { type DirectoryUser, DirectoryUserPage, type UserSearchQuery } from "./Dto/DirectoryUsers.js"
-import { type DirectoryGroup, DirectoryGroupPage, type GroupSearchQuery } from "./Dto/Groups.js"
+import { DirectoryUser, DirectoryUserPage, type UserSearchQuery } from "./Dto/DirectoryUsers.js"
+import { DirectoryGroup, DirectoryGroupPage, type GroupSearchQuery } from "./Dto/Groups.js"
 import { type LastActiveDates, LastActiveDatesPage, type ProductLastActive } from "./Dto/LastActive.js"
+import { decodeRecord, type Listed, ListingPage } from "./Dto/Listed.js"
 import { type ManagedAccount, ManagedAccountPage } from "./Dto/ManagedAccounts.js"
 import { Org, type OrgModel, OrgPage } from "./Dto/Orgs.js"
 import {
@@ -19,7 +20,7 @@ import {
   type UserRoleAssignment,
   UserRoleAssignmentPage
 } from "./Dto/RoleAssignments.js"
-import { type Workspace, WorkspacePage, type WorkspaceQuery } from "./Dto/Workspaces.js"
+import { Workspace, WorkspacePage, type WorkspaceQuery } from "./Dto/Workspaces.js"
 import * as Endpoints from "./Endpoints.js"
 import { type AtlassianError, type InvalidConfig, UnexpectedResponse } from "./Errors.js"
 import { makeTransport } from "./internal/Transport.js"
@@ -117,6 +118,26 @@ export interface AtlassianClientShape {
     orgId: string,
     accountId: string
   ) => Effect.Effect<LastActiveDates, AtlassianError>
+  /**
+   * `users`, each record decoded on its own: one that breaks the schema is an `InvalidRecord` (with the
+   * path and the record) and the walk goes on. Each page is one chunk.
+   */
+  readonly userRecords: (
+    orgId: string,
+    query?: UserSearchQuery,
+    options?: DirectoryOptions
+  ) => Stream.Stream<Listed<DirectoryUser>, AtlassianError>
+  /** `groups`, each record decoded on its own (see `userRecords`). */
+  readonly groupRecords: (
+    orgId: string,
+    query?: GroupSearchQuery,
+    options?: DirectoryOptions
+  ) => Stream.Stream<Listed<DirectoryGroup>, AtlassianError>
+  /** `workspaces`, each record decoded on its own (see `userRecords`). */
+  readonly workspaceRecords: (
+    orgId: string,
+    options?: { readonly query?: WorkspaceQuery | undefined; readonly pageSize?: number | undefined }
+  ) => Stream.Stream<Listed<Workspace>, AtlassianError>
   /** What this client instance has done on the wire so far. */
   readonly stats: Effect.Effect<RequestStats>
 }
@@ -326,6 +347,33 @@ export const make = (
         Effect.map((pages) => mergeLastActivePages(Chunk.toReadonlyArray(pages)))
       )
 
+    const userRecords = (orgId: string, query: UserSearchQuery = {}, options?: DirectoryOptions) =>
+      v2SearchPages(
+        Endpoints.usersSearch,
+        query,
+        options?.pageSize,
+        pagesOf(Endpoints.usersSearch, inDirectory(orgId, options), ListingPage)
+      ).pipe(Stream.map(decodeRecord(Endpoints.usersSearch.name, DirectoryUser)))
+
+    const groupRecords = (orgId: string, query: GroupSearchQuery = {}, options?: DirectoryOptions) =>
+      v2SearchPages(
+        Endpoints.groupsSearch,
+        query,
+        options?.pageSize,
+        pagesOf(Endpoints.groupsSearch, inDirectory(orgId, options), ListingPage)
+      ).pipe(Stream.map(decodeRecord(Endpoints.groupsSearch.name, DirectoryGroup)))
+
+    const workspaceRecords = (
+      orgId: string,
+      options: { readonly query?: WorkspaceQuery | undefined; readonly pageSize?: number | undefined } = {}
+    ) =>
+      v2CursorOnlyPages(
+        Endpoints.workspaces,
+        options.query,
+        options.pageSize,
+        pagesOf(Endpoints.workspaces, { orgId }, ListingPage)
+      ).pipe(Stream.map(decodeRecord(Endpoints.workspaces.name, Workspace)))
+
     return {
       orgs,
       org,
@@ -341,6 +389,9 @@ export const make = (
       groupRoleAssignments,
       workspaces,
       lastActiveDates,
+      userRecords,
+      groupRecords,
+      workspaceRecords,
       stats
     } satisfies AtlassianClientShape
   })

@@ -137,7 +137,10 @@ const exercises: { readonly [Method in Exclude<keyof AtlassianClientShape, "stat
   groupRoleAssignments: (client, { orgId, groupId }) =>
     Stream.runDrain(client.groupRoleAssignments(orgId, groupId)),
   workspaces: (client, { orgId }) => Stream.runDrain(client.workspaces(orgId)),
-  lastActiveDates: (client, { orgId, accountId }) => client.lastActiveDates(orgId, accountId)
+  lastActiveDates: (client, { orgId, accountId }) => client.lastActiveDates(orgId, accountId),
+  userRecords: (client, { orgId }) => Stream.runDrain(client.userRecords(orgId)),
+  groupRecords: (client, { orgId }) => Stream.runDrain(client.groupRecords(orgId)),
+  workspaceRecords: (client, { orgId }) => Stream.runDrain(client.workspaceRecords(orgId))
 }
 
 describe("the client and the table", () => {
