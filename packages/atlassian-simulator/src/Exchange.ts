@@ -23,6 +23,8 @@ export interface SimulatorResponse {
   readonly delayMillis?: number
   /** Destroy the connection instead of answering (reset faults); status, headers and body are unused. */
   readonly reset?: boolean
+  /** Never answer, leaving the connection open (stall faults); status, headers and body are unused. */
+  readonly stall?: boolean
 }
 
 /** What an operation handler produces, before headers, error bodies and fault injection are applied. */

@@ -1,7 +1,7 @@
 /**
  * Fault injection: which requests of which operation go wrong, and how (an error status with its
  * documented body, a schema-breaking body, truncated JSON, a reset connection, added latency, an enforced
- * per-operation rate limit, or the API key being revoked).
+ * per-operation rate limit, or the API key being revoked; a stalled answer or a redirect).
  */
 import type { OperationId } from "./Operations.js"
 
@@ -101,7 +101,25 @@ export interface HiddenRecordsFault extends FaultBase {
   readonly count: number
 }
 
+/**
+ * The request is read and never answered: the connection stays open and silent until the client gives up
+ * (a stalled answer; the simulator closes it when it stops).
+ */
+export interface StallFault extends FaultBase {
+  readonly kind: "stall"
+}
+
+/** A redirect instead of the answer: `status` (301, 302, 303, 307 or 308) with `Location: location`. */
+export interface RedirectFault extends FaultBase {
+  readonly kind: "redirect"
+  readonly status: number
+  /** A path on the simulator (`/admin/v1/…`) or any absolute URL (another host). */
+  readonly location: string
+}
+
 export type Fault =
+  | StallFault
+  | RedirectFault
   | StatusFault
   | MalformedBodyFault
   | TruncatedJsonFault
@@ -112,6 +130,26 @@ export type Fault =
   | WrongTypedRecordFault
   | RepeatedPageFault
   | HiddenRecordsFault
+
+/** Never answers the matching calls (the client's request timeout is what ends them). */
+export const stall = (operation: FaultOperation, calls?: FaultCalls): StallFault => ({
+  kind: "stall",
+  operation,
+  ...(calls === undefined ? {} : { calls })
+})
+
+/** Redirects the matching calls to `location` (default status 302). */
+export const redirect = (
+  operation: FaultOperation,
+  location: string,
+  options: { readonly status?: number; readonly calls?: FaultCalls } = {}
+): RedirectFault => ({
+  kind: "redirect",
+  operation,
+  location,
+  status: options.status ?? 302,
+  ...(options.calls === undefined ? {} : { calls: options.calls })
+})
 
 /** Answer `status` on the matching calls. */
 export const status = (

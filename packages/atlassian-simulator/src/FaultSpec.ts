@@ -6,9 +6,11 @@
  *   target := an operationId | "*" | alias (lastActive, workspaces, tenantInfo, applicationRoles)
  *   action := status=<400–599> | ratelimit=<n>/<s|min|h|<k>s> | latency=<ms>[~<jitter ms>]
  *           | reset | malformed | truncated | revoke | wrongtyped | repeated | hide=<n>
+ *           | stall | redirect=<301|302|303|307|308>
  *   option := calls=<a>-<b> | calls=<a>- | calls=<n> (= nth) | nth=<n> | from=<n>
  *           | retryAfter=<seconds> (status only) | jitter=<ms> (latency only)
  *           | field=<name> | value=<JSON or text> | index=<n> (wrongtyped only)
+ *           | to=<location, percent-encoded: http%3A//127.0.0.1%3A4011/x> (redirect only, required)
  *
  * e.g. `searchDirectoryUsers:status=503:calls=2-4,*:latency=50,getOrgById:reset:nth=1,lastActive:ratelimit=200/min`
  */
@@ -92,6 +94,8 @@ type Action =
   | { readonly kind: "reset" | "malformedBody" | "truncatedJson" | "revokeKey" }
   | { readonly kind: "wrongTypedRecord" | "repeatedPage" }
   | { readonly kind: "hiddenRecords"; readonly count: number }
+  | { readonly kind: "stall" }
+  | { readonly kind: "redirect"; readonly status: number }
 
 const parseAction = (text: string): Action | string => {
   const [name = "", value] = text.split("=", 2) as [string, string | undefined]
@@ -136,6 +140,14 @@ const parseAction = (text: string): Action | string => {
       return noValue("wrongTypedRecord")
     case "repeated":
       return noValue("repeatedPage")
+    case "stall":
+      return value === undefined ? { kind: "stall" } : `"${name}" takes no value`
+    case "redirect": {
+      const status = value === undefined ? undefined : nonNegativeInteger(value)
+      return status === undefined || ![301, 302, 303, 307, 308].includes(status)
+        ? `redirect must be a redirect status 301, 302, 303, 307 or 308, got "${value ?? ""}"`
+        : { kind: "redirect", status }
+    }
     case "hide": {
       const count = value === undefined ? undefined : positiveInteger(value)
       return count === undefined
@@ -143,7 +155,7 @@ const parseAction = (text: string): Action | string => {
         : { kind: "hiddenRecords", count }
     }
     default:
-      return `unknown action "${name}" (status=, ratelimit=, latency=, reset, malformed, truncated, revoke, wrongtyped, repeated, hide=)`
+      return `unknown action "${name}" (status=, ratelimit=, latency=, reset, malformed, truncated, revoke, wrongtyped, repeated, hide=, stall, redirect=)`
   }
 }
 
@@ -160,6 +172,7 @@ const parseEntry = (entry: string): Either.Either<Fault.Fault, FaultSpecError> =
   let retryAfterSeconds: number | undefined
   let jitterMillis = action.kind === "latency" ? action.jitterMillis : undefined
   const record: { field?: string; value?: unknown; index?: number } = {}
+  let location: string | undefined
   for (const optionText of optionTexts) {
     const [name = "", value] = optionText.split("=", 2) as [string, string | undefined]
     if (value === undefined || value === "") return fail(`option "${optionText}" needs a value (name=value)`)
@@ -176,6 +189,13 @@ const parseEntry = (entry: string): Either.Either<Fault.Fault, FaultSpecError> =
       if (action.kind !== "latency") return fail("jitter applies to latency faults only")
       jitterMillis = nonNegativeInteger(value)
       if (jitterMillis === undefined) return fail(`jitter must be whole milliseconds, got "${value}"`)
+    } else if (name === "to") {
+      if (action.kind !== "redirect") return fail("to applies to redirect faults only")
+      try {
+        location = decodeURIComponent(value)
+      } catch {
+        return fail(`to must be a percent-encoded location, got "${value}"`)
+      }
     } else if (name === "field" || name === "value" || name === "index") {
       if (action.kind !== "wrongTypedRecord") return fail(`${name} applies to wrongtyped faults only`)
       if (name === "field") record.field = value
@@ -186,7 +206,7 @@ const parseEntry = (entry: string): Either.Either<Fault.Fault, FaultSpecError> =
         record.index = index
       }
     } else {
-      return fail(`unknown option "${name}" (calls, nth, from, retryAfter, jitter, field, value, index)`)
+      return fail(`unknown option "${name}" (calls, nth, from, retryAfter, jitter, field, value, index, to)`)
     }
   }
   const callsPart = calls === undefined ? {} : { calls }
@@ -222,6 +242,11 @@ const parseEntry = (entry: string): Either.Either<Fault.Fault, FaultSpecError> =
       return Either.right(Fault.repeatedPage(operation, calls))
     case "hiddenRecords":
       return Either.right(Fault.hiddenRecords(operation, action.count, calls))
+    case "stall":
+      return Either.right(Fault.stall(operation, calls))
+    case "redirect":
+      if (location === undefined) return fail("a redirect needs its location: to=<percent-encoded location>")
+      return Either.right(Fault.redirect(operation, location, { status: action.status, ...callsPart }))
   }
 }
 

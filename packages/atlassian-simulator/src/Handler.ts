@@ -210,6 +210,15 @@ export const makeHandler = (options: HandlerOptions): SimulatorHandler => {
     delayMillis = decision.latencyMillis
     const fault = decision.fault
     if (fault?.kind === "reset") return { status: 0, headers: {}, body: "", reset: true, delayMillis }
+    if (fault?.kind === "stall") return { status: 0, headers: {}, body: "", stall: true }
+    if (fault?.kind === "redirect") {
+      return {
+        status: fault.status,
+        headers: { Location: fault.location, "atl-traceid": requestId },
+        body: "",
+        delayMillis
+      }
+    }
     if (!authenticated(route.operationId, request)) return respond({ _tag: "Error", status: 401 })
     if (general?.exceededRetryAfterSeconds !== undefined) return tooMany(general)
     if (route.operationId === "getUserLastActiveDates" && lastActiveLimiter !== undefined) {

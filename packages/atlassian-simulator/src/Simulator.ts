@@ -168,6 +168,8 @@ export const start = (
             ? { ...response, status: 413, body: JSON.stringify({ code: 413, message: "Payload Too Large" }) }
             : response
         // A reset destroys the socket without a byte of response, as a dropped connection would.
+        // A stall reads the request and never answers; closing the simulator destroys the socket.
+        if (final.stall === true) return
         const deliver = () => (final.reset === true ? req.socket.destroy() : send(res, final))
         const delay = latencyMillis + (final.delayMillis ?? 0)
         if (delay === 0) return deliver()

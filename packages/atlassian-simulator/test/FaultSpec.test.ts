@@ -212,3 +212,61 @@ describe("runStandalone", () => {
     })
   )
 })
+
+describe("transport faults: stalled answer and redirect", () => {
+  it("parses stall and redirect (its location percent-encoded, since ':' separates options)", () => {
+    expect(
+      parse("getOrgById:stall:nth=1,getOrgs:redirect=302:to=/admin/v1/orgs/o1/users/u1/suspend")
+    ).toEqual(
+      Either.right([
+        Fault.stall("getOrgById", { nth: 1 }),
+        Fault.redirect("getOrgs", "/admin/v1/orgs/o1/users/u1/suspend", { status: 302 })
+      ])
+    )
+    expect(parse("*:redirect=307:to=http%3A//127.0.0.1%3A4011/steal:calls=2-")).toEqual(
+      Either.right([Fault.redirect("*", "http://127.0.0.1:4011/steal", { status: 307, calls: { from: 2 } })])
+    )
+    expect(errorOf("getOrgs:redirect=302")).toMatch(/needs its location/)
+    expect(errorOf("getOrgs:redirect=200:to=/x")).toMatch(/301, 302, 303, 307 or 308/)
+    expect(errorOf("getOrgs:stall=5")).toMatch(/takes no value/)
+    expect(errorOf("getOrgs:status=500:to=/x")).toMatch(/redirect faults only/)
+  })
+
+  it.scoped("a stalled answer never comes: the request is still waiting when the client gives up", () =>
+    Effect.gen(function* () {
+      const sim = yield* Simulator.start({ users: 3, faults: [Fault.stall("getOrgs", { nth: 1 })] })
+      const stalled = yield* Effect.either(
+        Effect.tryPromise(() =>
+          fetch(`${sim.baseUrl}/admin/v1/orgs`, {
+            headers: { Authorization: `Bearer ${sim.apiKey}` },
+            signal: AbortSignal.timeout(300)
+          })
+        )
+      )
+      expect(Either.isLeft(stalled)).toBe(true)
+      // Only the matching call stalls; the next one is answered.
+      expect((yield* call(sim, "/admin/v1/orgs")).status).toBe(200)
+      expect(yield* sim.requestCount).toBe(2)
+    })
+  )
+
+  it.scoped("a redirect answers its status and Location instead of the resource", () =>
+    Effect.gen(function* () {
+      const sim = yield* Simulator.start({
+        users: 3,
+        faults: [
+          Fault.redirect("getOrgs", "http://127.0.0.1:9/elsewhere", { status: 308, calls: { nth: 1 } })
+        ]
+      })
+      const reply = yield* Effect.promise(() =>
+        fetch(`${sim.baseUrl}/admin/v1/orgs`, {
+          headers: { Authorization: `Bearer ${sim.apiKey}` },
+          redirect: "manual"
+        })
+      )
+      expect(reply.status).toBe(308)
+      expect(reply.headers.get("location")).toBe("http://127.0.0.1:9/elsewhere")
+      expect((yield* call(sim, "/admin/v1/orgs")).status).toBe(200)
+    })
+  )
+})
