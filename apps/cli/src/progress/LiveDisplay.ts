@@ -4,6 +4,7 @@
  * finished, failed or was interrupted by Ctrl-C.
  */
 import { Clock, Effect, Exit, Ref, type Scope } from "effect"
+import { terminalText } from "../TerminalText.js"
 
 const csi = "\u001b["
 const hideCursor = `${csi}?25l`
@@ -14,13 +15,17 @@ export const interruptedLine = "  interrupted (Ctrl-C)"
 /**
  * The characters that replace the previous frame (`previousLines` tall) with `lines`: move to the start of
  * the previous frame, write each line clearing its rest, clear whatever the old frame had below. Lines are
- * cut to the terminal's width so that none wraps and the next frame's upward move stays exact.
+ * cut to the terminal's width so that none wraps and the next frame's upward move stays exact. The lines carry
+ * data (connection and organisation names), so they pass through `terminalText` first: the only escape
+ * sequences written are the display's own, and a cut can never split one.
  */
 export const frame = (previousLines: number, lines: ReadonlyArray<string>, columns: number): string => {
   const up = previousLines > 0 ? `${csi}${previousLines}F` : ""
   const fit = (line: string) => {
-    const characters = Array.from(line)
-    return characters.length < columns ? line : `${characters.slice(0, Math.max(1, columns - 2)).join("")}…`
+    const characters = Array.from(terminalText(line))
+    return characters.length < columns
+      ? characters.join("")
+      : `${characters.slice(0, Math.max(1, columns - 2)).join("")}…`
   }
   return `${up}${lines.map((line) => `${fit(line)}${csi}K\n`).join("")}${csi}J`
 }

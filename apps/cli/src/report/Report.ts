@@ -4,6 +4,7 @@
  */
 import type { SqlClient, SqlError } from "@effect/sql"
 import { Effect, JSONSchema, type ParseResult, Schema } from "effect"
+import { terminalText } from "../TerminalText.js"
 import type { Selection } from "./Selection.js"
 
 /** The formats of `--format`, the first the default. */
@@ -58,7 +59,8 @@ export const renderingOf = <Document, Encoded>(
   definition: Pick<ReportDefinition<string, Document, Encoded>, "document" | "table" | "csv" | "htmlSection">,
   document: Document
 ): Rendering => ({
-  table: () => definition.table(document),
+  // Bound for a terminal: every line made safe (names, run errors and pause reasons are data).
+  table: () => definition.table(document).split("\n").map(terminalText).join("\n"),
   csv: () => definition.csv(document),
   // One line of JSON.
   json: () => `${JSON.stringify(Schema.encodeSync(definition.document)(document))}\n`,

@@ -1,4 +1,9 @@
-/** A plain-text table with aligned columns: the `table` format's building block (pure). */
+/**
+ * A plain-text table with aligned columns: the `table` format's building block (pure). Every cell goes
+ * through `terminalText` first, so data can carry no escape sequence or control character to the terminal
+ * and cutting a long cell can never split one.
+ */
+import { terminalText } from "../TerminalText.js"
 
 export interface Column {
   readonly header: string
@@ -25,7 +30,7 @@ export const renderTable = (
   rows: ReadonlyArray<ReadonlyArray<string>>
 ): string => {
   const cells = rows.map((row) =>
-    columns.map((column, index) => cut((row[index] ?? "").replace(/\s+/g, " "), column.maxWidth))
+    columns.map((column, index) => cut(terminalText(row[index] ?? "").replace(/\s+/g, " "), column.maxWidth))
   )
   const widths = columns.map((column, index) =>
     Math.max(widthOf(column.header), ...cells.map((row) => widthOf(row[index] ?? "")))
