@@ -1,6 +1,7 @@
 /** The canonical group of an organisation directory, and the transform from a v2 `DirectoryGroup`. */
 import type { DirectoryGroup } from "@seatsync/atlassian-client"
 import { Either, Schema } from "effect"
+import { identifierProblem } from "./Identifier.js"
 import { text } from "./internal/text.js"
 import { Rejected } from "./Rejected.js"
 
@@ -16,12 +17,21 @@ export class OrgGroup extends Schema.Class<OrgGroup>("OrgGroup")({
   managedBy: Schema.NullOr(Schema.String)
 }) {}
 
-/** Normalises one directory group; a group without an id is rejected. */
+/**
+ * Normalises one directory group; a group without an id, or with one that cannot be a path segment (its
+ * role assignments are read at `…/groups/{groupId}/role-assignments`), is rejected.
+ */
 export const orgGroupFromDirectoryGroup = (group: DirectoryGroup): Either.Either<OrgGroup, Rejected> => {
   const groupId = text(group.id)
   if (groupId === null) {
     return Either.left(
       new Rejected({ entity: "org_group", sourceKey: null, reason: "id is missing", record: group })
+    )
+  }
+  const idProblem = identifierProblem(groupId)
+  if (idProblem !== undefined) {
+    return Either.left(
+      new Rejected({ entity: "org_group", sourceKey: groupId, reason: `id ${idProblem}`, record: group })
     )
   }
   return Either.right(

@@ -1,30 +1,28 @@
 /** Turns a v2 directory user (`MultiDirectoryUser`) into a canonical `OrgUser`. Pure. */
 import type { DirectoryUser } from "@seatsync/atlassian-client"
 import { Either } from "effect"
+import { identifierProblem } from "./Identifier.js"
+import { instant, text } from "./internal/text.js"
 import { OrgUser } from "./OrgUser.js"
 import { Rejected } from "./Rejected.js"
 
 const reject = (user: DirectoryUser, reason: string) =>
   Either.left(new Rejected({ entity: "org_user", sourceKey: user.accountId ?? null, reason, record: user }))
 
-const text = (value: string | undefined): string | null => {
-  const trimmed = value?.trim()
-  return trimmed === undefined || trimmed === "" ? null : trimmed
-}
-
 /**
  * Normalises one directory user. Emails are lower-cased (Atlassian compares them case-insensitively);
- * platform roles are sorted so that the same set always compares equal; a user without an account id or
- * with an unreadable `addedToOrg` is rejected with the reason.
+ * platform roles are sorted so that the same set always compares equal. A user is rejected with the reason
+ * when its account id is missing or cannot be one path segment (empty, `.`, `..`: seatsync puts it into
+ * `…/users/{accountId}/…` paths), or when `addedToOrg` is not a strict ISO-8601 date (never guessed).
  */
 export const orgUserFromDirectoryUser = (user: DirectoryUser): Either.Either<OrgUser, Rejected> => {
   const accountId = text(user.accountId)
   if (accountId === null) return reject(user, "accountId is missing")
-  let addedToOrg: Date | null = null
-  if (user.addedToOrg !== undefined && user.addedToOrg !== "") {
-    const parsed = new Date(user.addedToOrg)
-    if (Number.isNaN(parsed.getTime())) return reject(user, `addedToOrg is not a date: ${user.addedToOrg}`)
-    addedToOrg = parsed
+  const idProblem = identifierProblem(accountId)
+  if (idProblem !== undefined) return reject(user, `accountId ${idProblem}`)
+  const addedToOrg = instant(user.addedToOrg)
+  if (addedToOrg === undefined) {
+    return reject(user, `addedToOrg is not an ISO-8601 date: ${user.addedToOrg ?? ""}`)
   }
   const email = text(user.email)?.toLowerCase() ?? null
   const at = email?.lastIndexOf("@") ?? -1

@@ -4,8 +4,11 @@
  */
 export * from "./Ari.js"
 export * from "./BillableRole.js"
+export * from "./DirectoryUserRows.js"
 export * from "./GroupMembership.js"
+export * from "./Identifier.js"
 export * from "./Inactivity.js"
+export * from "./ListedRecord.js"
 export * from "./OrgGroup.js"
 export * from "./OrgUser.js"
 export * from "./OrgUserFromDirectoryUser.js"
