@@ -15,13 +15,15 @@ import { arrayLiteral, copyField, list, stagedColumns } from "./internal/columns
 import { isUniqueViolation } from "./internal/sqlErrors.js"
 import { PgPool } from "./PgPool.js"
 
+/** A record's key as one string (its key fields joined by NUL). */
+const keyOf = <A>(def: EntityDefinition<A>, record: A): string =>
+  def.keys.map(({ field }) => String(record[field])).join("\u0000")
+
 /** The batch's records, the last version of each key only (pages shift while an organisation changes). */
 const latestByKey = <A>(def: EntityDefinition<A>, records: ReadonlyArray<A>): ReadonlyArray<A> => {
   if (records.length === 0) return []
   const byKey = new Map<string, A>()
-  for (const record of records) {
-    byKey.set(def.keys.map(({ field }) => String(record[field])).join("\u0000"), record)
-  }
+  for (const record of records) byKey.set(keyOf(def, record), record)
   return byKey.size === records.length ? records : [...byKey.values()]
 }
 
@@ -182,3 +184,123 @@ export const discardRun = (runId: RunId): Effect.Effect<number, SqlError.SqlErro
     }
     return discarded
   }).pipe(Effect.withSpan("Staging.discardRun", { attributes: { runId } }))
+
+/** What staging one batch of a listing found: records written, and records whose key was already listed. */
+export interface ListedBatch {
+  /** Distinct keys written to the run's staging. */
+  readonly staged: number
+  /** Records whose key came earlier in the same run (this batch or an earlier one): never written twice. */
+  readonly repeated: number
+  /** One repeated key, its key fields joined by `/`, to name in an error. */
+  readonly repeatedKey: string | undefined
+}
+
+/**
+ * Stages one batch of records of a listing that must name each key once per run (every record of a user,
+ * group or workspace listing; every holder of a product role). A key repeated inside the batch, or already
+ * staged by an earlier batch of the run, is counted (and its first version kept) instead of overwriting: the
+ * staging table's unique index `(run_id, key)` is the record of what the run has listed so far, so the check
+ * costs no memory however large the organisation. The caller decides what a repeat means.
+ */
+export const stageListed = <E extends Entity>(
+  entity: E,
+  runId: RunId,
+  connectionId: ConnectionId,
+  records: ReadonlyArray<EntityRecord[E]>
+): Effect.Effect<ListedBatch, SqlError.SqlError, SqlClient.SqlClient> =>
+  Effect.gen(function* () {
+    const def = definitions[entity] as EntityDefinition<EntityRecord[E]>
+    const firsts = new Map<string, EntityRecord[E]>()
+    let repeatedKey: string | undefined
+    for (const record of records) {
+      const key = keyOf(def, record)
+      if (firsts.has(key)) repeatedKey ??= key
+      else firsts.set(key, record)
+    }
+    const distinct = firsts.size === records.length ? records : [...firsts.values()]
+    const inBatch = records.length - distinct.length
+    if (distinct.length === 0) return { staged: 0, repeated: 0, repeatedKey: undefined }
+    const pool = yield* Effect.serviceOption(PgPool)
+    const plain = Option.match(pool, {
+      onNone: () => insertPlain(def, runId, connectionId, distinct),
+      onSome: (pool) => copyInto(pool, def, runId, connectionId, distinct)
+    })
+    // The usual case is one plain COPY; a unique violation means a key came in an earlier batch.
+    const written = yield* plain.pipe(
+      Effect.map((count) => ({ count, earlierKey: undefined as string | undefined })),
+      Effect.catchIf(isUniqueViolation, () => insertNew(def, runId, connectionId, distinct))
+    )
+    const across = distinct.length - written.count
+    return {
+      staged: written.count,
+      repeated: inBatch + across,
+      repeatedKey: (repeatedKey ?? written.earlierKey)?.replaceAll("\u0000", "/")
+    }
+  }).pipe(
+    Effect.withSpan("Staging.stageListed", {
+      attributes: { entity, runId, connectionId, records: records.length }
+    })
+  )
+
+/** The batch as one plain `INSERT … SELECT FROM unnest(…)` in a subtransaction (fails on any staged key). */
+const insertPlain = <A>(
+  def: EntityDefinition<A>,
+  runId: RunId,
+  connectionId: ConnectionId,
+  records: ReadonlyArray<A>
+) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    yield* sql.withTransaction(unnestStatement(sql, def, runId, connectionId, records, sql``))
+    return records.length
+  })
+
+/** The batch's keys not yet staged, inserted; returns how many and one key that was already there. */
+const insertNew = <A>(
+  def: EntityDefinition<A>,
+  runId: RunId,
+  connectionId: ConnectionId,
+  records: ReadonlyArray<A>
+) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const keys = list(def.keys, (c) => c)
+    const rows = yield* sql<Record<string, unknown>>`${unnestStatement(
+      sql,
+      def,
+      runId,
+      connectionId,
+      records,
+      sql`ON CONFLICT (run_id, ${sql.literal(keys)}) DO NOTHING RETURNING ${sql.literal(keys)}`
+    )}`
+    const inserted = new Set(
+      rows.map((row) => def.keys.map(({ column }) => String(row[column])).join("\u0000"))
+    )
+    const earlierKey = records.map((record) => keyOf(def, record)).find((key) => !inserted.has(key))
+    return { count: rows.length, earlierKey }
+  })
+
+/** `INSERT INTO <table>_stage … SELECT FROM unnest(…)` followed by `tail` (an ON CONFLICT clause or nothing). */
+const unnestStatement = <A>(
+  sql: SqlClient.SqlClient,
+  def: EntityDefinition<A>,
+  runId: RunId,
+  connectionId: ConnectionId,
+  records: ReadonlyArray<A>,
+  tail: Statement.Fragment
+) => {
+  const columns = stagedColumns(def)
+  const names = list(columns, (c) => c)
+  const arrays = columns.map(
+    (column) =>
+      sql`${arrayLiteral(column, records)}::${sql.literal(column.type === "text[]" ? "text" : column.type)}[]`
+  )
+  const values = columns.map(({ column, type }) =>
+    sql.literal(type === "text[]" ? `t.${column}::text[]` : `t.${column}`)
+  )
+  return sql`
+    INSERT INTO ${sql.literal(`seatsync.${def.table}_stage`)} (run_id, connection_id, ${sql.literal(names)})
+    SELECT ${runId}::bigint, ${connectionId}::integer, ${sql.csv(values)}
+    FROM unnest(${sql.csv(arrays)}) AS t(${sql.literal(names)})
+    ${tail}`
+}

@@ -6,7 +6,15 @@ import { SqlClient, type SqlError, SqlSchema } from "@effect/sql"
 import { Effect, Option, type ParseResult, Schema } from "effect"
 import { SyncRunNotRunning } from "./Errors.js"
 import { ConnectionId, type RunId, RunIdFromString } from "./Ids.js"
+import { Reconciliation } from "./Reconciliation.js"
 import * as Staging from "./Staging.js"
+
+export {
+  DirectoryUsers,
+  drifted,
+  EntityReconciliation,
+  Reconciliation
+} from "./Reconciliation.js"
 
 export const Status = Schema.Literal("running", "succeeded", "failed", "interrupted")
 export type Status = typeof Status.Type
@@ -23,6 +31,8 @@ export interface RunStats {
   /** Responses with status 429. */
   readonly rateLimited: number
   readonly sleptMs: number
+  /** The organisation's counts against the run's enumeration, when the run got as far as reading them. */
+  readonly reconciliation?: Reconciliation | undefined
 }
 
 export const emptyStats: RunStats = { entityCounts: {}, apiCalls: 0, retries: 0, rateLimited: 0, sleptMs: 0 }
@@ -43,12 +53,14 @@ export class SyncRun extends Schema.Class<SyncRun>("SyncRun")({
   /** The run's error as JSON (a tagged error's fields, `_tag` and `message`), when it failed. */
   error: Schema.NullOr(Schema.Unknown),
   /** The scheduled slot a worker run serves (the cron time it was due), null for unscheduled runs. */
-  slot: Schema.NullOr(Schema.DateFromSelf)
+  slot: Schema.NullOr(Schema.DateFromSelf),
+  /** Expected (the organisation's counts) against listed and stored, per counted entity; see `Reconciliation`. */
+  reconciliation: Schema.NullOr(Reconciliation)
 }) {}
 
 const selectColumns = `id, connection_id AS "connectionId", status, trigger, started_at AS "startedAt",
   finished_at AS "finishedAt", entity_counts AS "entityCounts", api_calls AS "apiCalls", retries,
-  rate_limited AS "rateLimited", slept_ms AS "sleptMs", error, slot`
+  rate_limited AS "rateLimited", slept_ms AS "sleptMs", error, slot, reconciliation`
 
 type Failure = SqlError.SqlError | ParseResult.ParseError
 
@@ -93,7 +105,8 @@ const finish = (
         retries = ${stats.retries},
         rate_limited = ${stats.rateLimited},
         slept_ms = ${Math.round(stats.sleptMs)},
-        error = ${error === null ? null : errorToJson(error)}::jsonb
+        error = ${error === null ? null : errorToJson(error)}::jsonb,
+        reconciliation = ${stats.reconciliation === undefined ? null : JSON.stringify(stats.reconciliation)}::jsonb
       WHERE id = ${runId} AND status = 'running'
       RETURNING ${sql.literal(selectColumns)}`
     if (rows.length === 0) {

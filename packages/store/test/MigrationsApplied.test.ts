@@ -12,7 +12,8 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Migrations.applie
         expect(applied).toEqual([
           { id: 1, name: "initial" },
           { id: 2, name: "org_model" },
-          { id: 3, name: "operations" }
+          { id: 3, name: "operations" },
+          { id: 5, name: "reconciliation" }
         ])
         // The same ids `status` and the migration record use.
         expect(applied.map((row) => `${String(row.id).padStart(4, "0")}_${row.name}`)).toEqual(
