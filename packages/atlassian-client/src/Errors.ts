@@ -94,15 +94,48 @@ export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited"
   }
 }
 
-/** 5xx or a network failure that outlasted the retry policy. `status` is 0 for network failures. */
+/**
+ * 5xx or a network failure that outlasted the retry policy. `status` is 0 when there was no answer;
+ * `transport` then says why (`unreachable`: connection refused or unknown host, `timeout`, `network`).
+ */
 export class AtlassianUnavailable extends Schema.TaggedError<AtlassianUnavailable>()("AtlassianUnavailable", {
   ...context,
   status: Schema.Number,
-  detail: Schema.String
+  detail: Schema.String,
+  /** The URL asked, without its query. */
+  url: Schema.optional(Schema.String),
+  /** How many attempts were made. */
+  attempts: Schema.optional(Schema.Number),
+  /** Why there was no answer, when `status` is 0. */
+  transport: Schema.optional(Schema.Literal("unreachable", "timeout", "network"))
 }) {
   override get message() {
     const what = this.status === 0 ? "could not be reached" : `answered ${this.status}`
-    return withSuffix(`Atlassian ${what} on ${this.endpoint}: ${this.detail}`, this)
+    const where = this.url === undefined ? `on ${this.endpoint}` : `at ${this.url} (${this.endpoint})`
+    const tries =
+      this.attempts === undefined ? "" : ` after ${this.attempts} attempt${this.attempts === 1 ? "" : "s"}`
+    return withSuffix(`Atlassian ${what} ${where}: ${this.detail}${tries}`, this)
+  }
+}
+
+/**
+ * A 3xx: the Admin API never redirects a read, and following one could carry the key to a path or host
+ * outside the allow-list, so it is never followed.
+ */
+export class UnexpectedRedirect extends Schema.TaggedError<UnexpectedRedirect>()("UnexpectedRedirect", {
+  ...context,
+  status: Schema.Number,
+  /** The URL asked, without its query. */
+  url: Schema.String,
+  /** Where the answer pointed (its `Location`, without a query), or empty when it had none. */
+  location: Schema.String
+}) {
+  override get message() {
+    const to = this.location === "" ? "without a Location" : `to ${this.location}`
+    return withSuffix(
+      `${this.url} (${this.endpoint}) answered ${this.status}, a redirect ${to}; redirects are never followed, so the API key was not sent there. Check ATLASSIAN_ADMIN_BASE_URL`,
+      this
+    )
   }
 }
 
@@ -163,6 +196,7 @@ export type AtlassianError =
   | BadRequest
   | RateLimited
   | AtlassianUnavailable
+  | UnexpectedRedirect
   | UnexpectedResponse
   | RepeatedCursor
   | ReadOnlyViolation

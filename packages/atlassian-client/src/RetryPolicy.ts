@@ -1,27 +1,41 @@
 /**
  * When and how long to wait before retrying a failed call. 429s honour `Retry-After`, then
  * `X-RateLimit-Reset`, then jittered exponential backoff; 5xx and network failures back off exponentially
- * with jitter; every delay is capped, and the whole retry sequence has a total time budget.
+ * with jitter. A wait the server asked for is honoured up to its own ceiling (`maxRetryAfter`, 15 minutes);
+ * a computed backoff is capped lower (`maxDelay`), and the whole retry sequence has a total time budget.
  */
 import { Duration, Schedule } from "effect"
 
 /** A failed attempt that may succeed if tried again. */
 export interface RetryableFailure {
   readonly _tag: "RetryableFailure"
-  readonly kind: "rate-limited" | "server-error" | "network"
+  /**
+   * `network`: the connection failed after it was made (reset, hang-up); `timeout`: no answer within the
+   * request timeout; `unreachable`: nothing could be connected to (connection refused, unknown host), which
+   * a wait rarely cures, so the transport retries it at most once.
+   */
+  readonly kind: "rate-limited" | "server-error" | "network" | "timeout" | "unreachable"
+  /** The HTTP status, 0 when there was no answer. */
   readonly status: number
   /** The wait the server asked for (from `Retry-After` or `X-RateLimit-Reset`), in milliseconds. */
   readonly serverDelayMillis: number | undefined
   readonly errorCode: string | undefined
   readonly requestId: string | undefined
   readonly detail: string
+  /** The URL asked, without its query (set by the transport). */
+  readonly url?: string | undefined
 }
 
 export interface RetryOptions {
   /** First backoff delay. */
   readonly baseDelay: Duration.DurationInput
-  /** No single wait is longer than this (a longer `Retry-After` is clamped to it). */
+  /** No computed backoff is longer than this. */
   readonly maxDelay: Duration.DurationInput
+  /**
+   * The longest wait a server may ask for (`Retry-After`, `X-RateLimit-Reset`): honoured up to this, a
+   * longer one is clamped to it.
+   */
+  readonly maxRetryAfter: Duration.DurationInput
   /** Stop retrying once this much time has passed since the first failure. */
   readonly budget: Duration.DurationInput
   /** Stop after this many retries. */
@@ -31,6 +45,7 @@ export interface RetryOptions {
 export const defaultRetryOptions: RetryOptions = {
   baseDelay: Duration.millis(500),
   maxDelay: Duration.seconds(60),
+  maxRetryAfter: Duration.minutes(15),
   budget: Duration.minutes(10),
   maxRetries: 12
 }
@@ -40,20 +55,36 @@ export const defaultRetryOptions: RetryOptions = {
  * the computed backoff. Callers may pass their own `Schedule` of the same type to the client instead.
  */
 export const retrySchedule = (
-  options: RetryOptions = defaultRetryOptions
+  options: Partial<RetryOptions> = defaultRetryOptions
 ): Schedule.Schedule<unknown, RetryableFailure> => {
-  const maxMillis = Duration.toMillis(options.maxDelay)
-  return Schedule.exponential(options.baseDelay, 2).pipe(
+  const settings = { ...defaultRetryOptions, ...options }
+  return Schedule.exponential(settings.baseDelay, 2).pipe(
     Schedule.jittered,
     Schedule.intersect(Schedule.identity<RetryableFailure>()),
-    Schedule.modifyDelay(([, failure], computed) => {
-      const wanted = failure.serverDelayMillis ?? Duration.toMillis(computed)
-      return Duration.millis(Math.min(Math.max(wanted, 0), maxMillis))
-    }),
-    Schedule.intersect(Schedule.recurs(options.maxRetries)),
-    Schedule.upTo(options.budget)
+    Schedule.modifyDelay(([, failure], computed) =>
+      Duration.millis(retryDelayMillis(settings, failure, Duration.toMillis(computed)))
+    ),
+    Schedule.intersect(Schedule.recurs(settings.maxRetries)),
+    Schedule.upTo(settings.budget)
   )
 }
+
+/**
+ * The wait before the next try: what the server asked for, up to `maxRetryAfter`, or else the computed
+ * backoff, up to `maxDelay`. Never negative.
+ */
+export const retryDelayMillis = (
+  options: Pick<RetryOptions, "maxDelay" | "maxRetryAfter">,
+  failure: Pick<RetryableFailure, "serverDelayMillis">,
+  computedMillis: number
+): number =>
+  failure.serverDelayMillis === undefined
+    ? Math.min(Math.max(computedMillis, 0), Duration.toMillis(options.maxDelay))
+    : Math.min(Math.max(failure.serverDelayMillis, 0), Duration.toMillis(options.maxRetryAfter))
+
+/** How many tries a call gets under `options`: the first and every retry. */
+export const maxAttempts = (options: Partial<RetryOptions> = defaultRetryOptions): number =>
+  (options.maxRetries ?? defaultRetryOptions.maxRetries) + 1
 
 /**
  * Parses `Retry-After` (delta-seconds or an HTTP date) and, failing that and unless told not to (5xx),

@@ -4,8 +4,8 @@
  * `/rest/api/3/applicationrole` (licence seats per Jira product) with HTTP basic auth of a Jira admin's
  * email and API token. The organisation API key never reaches a site.
  */
-import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { Context, Effect, Layer, ParseResult, Redacted, Schema } from "effect"
+import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
+import { Context, Effect, Layer, Option, ParseResult, Redacted, Schema } from "effect"
 import { type JiraApplicationRole, JiraApplicationRoles, TenantInfo } from "./Dto/Site.js"
 import { readErrorBody } from "./ErrorBody.js"
 import {
@@ -14,6 +14,7 @@ import {
   InvalidApiKey,
   type InvalidConfig,
   ResourceNotFound,
+  UnexpectedRedirect,
   UnexpectedResponse
 } from "./Errors.js"
 import { type SiteUrlOptions, validateSiteUrl } from "./SiteUrl.js"
@@ -30,6 +31,7 @@ export type SiteError =
   | Forbidden
   | ResourceNotFound
   | AtlassianUnavailable
+  | UnexpectedRedirect
   | UnexpectedResponse
 
 export interface SiteClientShape {
@@ -58,13 +60,15 @@ export const make = (
         let request = HttpClientRequest.acceptJson(HttpClientRequest.get(url))
         if (auth !== undefined)
           request = HttpClientRequest.basicAuth(request, auth.email, Redacted.value(auth.apiToken))
-        const response = yield* http
-          .execute(request)
-          .pipe(
-            Effect.mapError(
-              (error) => new AtlassianUnavailable({ endpoint, status: 0, detail: error.message })
-            )
-          )
+        // Never follow a redirect: it could carry the Jira token somewhere else.
+        const init = yield* Effect.serviceOption(FetchHttpClient.RequestInit)
+        const response = yield* http.execute(request).pipe(
+          Effect.provideService(FetchHttpClient.RequestInit, {
+            ...Option.getOrElse(init, () => ({})),
+            redirect: "manual"
+          }),
+          Effect.mapError((error) => new AtlassianUnavailable({ endpoint, status: 0, detail: error.message }))
+        )
         const text = yield* response.text.pipe(
           Effect.mapError((error) => new AtlassianUnavailable({ endpoint, status: 0, detail: error.message }))
         )
@@ -94,6 +98,18 @@ export const make = (
               })
             })
           )
+        }
+        if (status >= 300 && status < 400) {
+          const location = response.headers.location ?? ""
+          return yield* new UnexpectedRedirect({
+            endpoint,
+            requestId,
+            status,
+            url,
+            location: URL.canParse(location, url)
+              ? new URL(location, url).toString().replace(/[?#].*$/, "")
+              : location.replace(/[?#].*$/, "")
+          })
         }
         const facts = readErrorBody(text)
         const context = { endpoint, requestId, errorCode: facts.errorCode }

@@ -1,10 +1,23 @@
 /**
  * The transport under every client method: builds the request, enforces the read-only allowlist, sends the
- * Bearer key, decodes the body against the operation's schema, maps statuses to tagged errors and retries
- * what is worth retrying on the configured `Schedule`, counting everything it does.
+ * Bearer key, never follows a redirect, gives up on an answer that takes longer than the request timeout,
+ * decodes the body against the operation's schema, maps statuses to tagged errors and retries what is worth
+ * retrying on the configured `Schedule` — telling the retry observers before each wait — counting
+ * everything it does.
  */
-import { HttpClient, type HttpClientError, HttpClientRequest } from "@effect/platform"
-import { Clock, Duration, Effect, Either, ParseResult, Schedule, ScheduleDecision, Schema } from "effect"
+import { FetchHttpClient, HttpClient, type HttpClientError, HttpClientRequest } from "@effect/platform"
+import {
+  Clock,
+  Duration,
+  Effect,
+  Either,
+  FiberRef,
+  Option,
+  ParseResult,
+  Schedule,
+  ScheduleDecision,
+  Schema
+} from "effect"
 import * as ClientConfig from "../AtlassianClientConfig.js"
 import * as Endpoints from "../Endpoints.js"
 import { readErrorBody } from "../ErrorBody.js"
@@ -19,13 +32,31 @@ import {
   RateLimited,
   type ReadOnlyViolation,
   ResourceNotFound,
+  UnexpectedRedirect,
   UnexpectedResponse
 } from "../Errors.js"
 import { defaultPacing, makePacers, readRateLimitHeaders } from "../Pacing.js"
 import { ensureReadOperation } from "../ReadOnlyGuard.js"
 import type { RequestStats } from "../RequestStats.js"
 import { makeStatsRecorder } from "../RequestStats.js"
-import { type RetryableFailure, retrySchedule, serverRequestedDelay } from "../RetryPolicy.js"
+import { currentRetryObserver, type RetryNotice } from "../RetryNotice.js"
+import {
+  defaultRetryOptions,
+  maxAttempts,
+  type RetryableFailure,
+  retrySchedule,
+  serverRequestedDelay
+} from "../RetryPolicy.js"
+import { describeTransportFailure } from "./TransportFailure.js"
+
+/**
+ * Tries a call gets when nothing could be connected to (connection refused, unknown host): one quick retry
+ * for a server that was restarting, not the minutes of backoff a 503 earns.
+ */
+export const unreachableAttempts = 2
+
+/** A URL as errors and notices show it: without its query or fragment. */
+export const withoutQuery = (url: string): string => url.replace(/[?#].*$/, "")
 
 /** One request: a table entry, its path parameters, and what the page or filters add. */
 export interface Operation<Template extends string> {
@@ -63,15 +94,10 @@ export const makeTransport = (
     const base = baseUrl.toString().replace(/\/+$/, "")
     const recorder = yield* makeStatsRecorder
     const pacers = yield* makePacers(config.pacing ?? defaultPacing)
-    const schedule = config.retrySchedule ?? retrySchedule()
-    // Counts each retry and how long it waits; `delays` turns the schedule's output into that wait.
-    const countedSchedule = Schedule.delays(schedule).pipe(
-      Schedule.onDecision((delay, decision) =>
-        ScheduleDecision.isContinue(decision)
-          ? recorder.add({ retries: 1, sleptMillis: Duration.toMillis(delay) })
-          : Effect.void
-      )
-    )
+    const retryOptions = { ...defaultRetryOptions, ...config.retry }
+    const schedule = config.retrySchedule ?? retrySchedule(retryOptions)
+    const attemptsAllowed = config.retrySchedule === undefined ? maxAttempts(retryOptions) : undefined
+    const requestTimeout = Duration.decode(config.requestTimeout ?? ClientConfig.defaultRequestTimeout)
 
     // The read-only guard sits inside the HTTP client, on the final URL, so no code path can bypass it.
     const http = (yield* HttpClient.HttpClient).pipe(
@@ -82,18 +108,51 @@ export const makeTransport = (
       )
     )
 
-    const networkFailure = (error: HttpClientError.HttpClientError): RetryableFailure => ({
+    const noAnswer =
+      (url: string) =>
+      (error: HttpClientError.HttpClientError): RetryableFailure => ({
+        _tag: "RetryableFailure",
+        status: 0,
+        serverDelayMillis: undefined,
+        errorCode: undefined,
+        requestId: undefined,
+        url: withoutQuery(url),
+        ...describeTransportFailure(error)
+      })
+    const timedOut = (url: string): RetryableFailure => ({
       _tag: "RetryableFailure",
-      kind: "network",
+      kind: "timeout",
       status: 0,
       serverDelayMillis: undefined,
       errorCode: undefined,
       requestId: undefined,
-      detail:
-        error._tag === "RequestError"
-          ? `${error.reason} error: ${error.description ?? "request failed"}`
-          : error.message
+      url: withoutQuery(url),
+      detail: `no answer within ${Duration.toMillis(requestTimeout) / 1000} s`
     })
+
+    /**
+     * Sends a request without following redirects (fetch follows them by default, with the key), and reads
+     * the whole answer within the request timeout.
+     */
+    const exchange = (request: HttpClientRequest.HttpClientRequest) =>
+      Effect.gen(function* () {
+        const init = yield* Effect.serviceOption(FetchHttpClient.RequestInit)
+        const response = yield* http.execute(request).pipe(
+          Effect.provideService(FetchHttpClient.RequestInit, {
+            ...Option.getOrElse(init, () => ({})),
+            redirect: "manual"
+          })
+        )
+        const text = yield* response.text
+        return { response, text }
+      }).pipe(
+        Effect.catchIf(
+          (error): error is HttpClientError.HttpClientError =>
+            error._tag === "RequestError" || error._tag === "ResponseError",
+          (error) => Effect.fail(noAnswer(request.url)(error))
+        ),
+        Effect.timeoutFail({ duration: requestTimeout, onTimeout: () => timedOut(request.url) })
+      )
 
     /** One attempt: a decoded value, a final error, or a failure worth retrying. */
     const attempt = <Template extends string, A, I>(
@@ -111,14 +170,7 @@ export const makeTransport = (
         const pacer = yield* pacers.forOrg(op.orgId ?? "*")
         const paced = yield* pacer.before(op.endpoint.budget)
         yield* recorder.add({ apiCalls: 1, sleptMillis: paced })
-        const response = yield* http.execute(request).pipe(
-          Effect.catchIf(
-            (error): error is HttpClientError.HttpClientError =>
-              error._tag === "RequestError" || error._tag === "ResponseError",
-            (error) => Effect.fail(networkFailure(error))
-          )
-        )
-        const text = yield* response.text.pipe(Effect.mapError(networkFailure))
+        const { response, text } = yield* exchange(request)
         const status = response.status
         yield* pacer.after(readRateLimitHeaders(response.headers), op.endpoint.budget)
         const requestId = response.headers["atl-traceid"] ?? response.headers["x-request-id"] ?? undefined
@@ -138,6 +190,20 @@ export const makeTransport = (
             )
           )
         }
+        if (status >= 300 && status < 400) {
+          const location = response.headers.location
+          let target = ""
+          if (location !== undefined) {
+            try {
+              target = withoutQuery(new URL(location, url).toString())
+            } catch {
+              target = withoutQuery(location)
+            }
+          }
+          return Either.left(
+            new UnexpectedRedirect({ ...context, status, url: withoutQuery(url), location: target })
+          )
+        }
         const facts = readErrorBody(text)
         const known = { ...context, errorCode: facts.errorCode, requestId: requestId ?? facts.requestId }
         if (status === 429 || status >= 500) {
@@ -152,7 +218,8 @@ export const makeTransport = (
             }),
             errorCode: known.errorCode,
             requestId: known.requestId,
-            detail: facts.detail ?? `HTTP ${status}`
+            detail: facts.detail ?? `HTTP ${status}`,
+            url: withoutQuery(url)
           })
         }
         switch (status) {
@@ -186,27 +253,85 @@ export const makeTransport = (
         )
       )
 
+    /** Tells the configured observer and the fiber's observer that a call is about to be retried. */
+    const notify = (notice: RetryNotice) =>
+      Effect.gen(function* () {
+        if (config.onRetry !== undefined) yield* config.onRetry(notice)
+        const observer = yield* FiberRef.get(currentRetryObserver)
+        if (observer !== undefined) yield* observer(notice)
+      })
+
     const call = <Template extends string, A, I>(
       op: Operation<Template>,
       schema: Schema.Schema<A, I>
     ): Effect.Effect<A, AtlassianError> =>
-      attempt(op, schema).pipe(
-        Effect.retry({ schedule: countedSchedule, while: (error) => error._tag === "RetryableFailure" }),
-        Effect.catchAll((failure): Effect.Effect<never, AtlassianError> => {
-          const context = {
-            endpoint: op.endpoint.name,
-            errorCode: failure.errorCode,
-            requestId: failure.requestId
-          }
-          return Effect.fail(
-            failure.kind === "rate-limited"
-              ? new RateLimited({ ...context, retryAfterMillis: failure.serverDelayMillis })
-              : new AtlassianUnavailable({ ...context, status: failure.status, detail: failure.detail })
-          )
-        }),
-        Effect.flatMap((result) => result),
-        Effect.withSpan(`AtlassianClient ${op.endpoint.name}`)
-      )
+      Effect.suspend(() => {
+        // Per call: how many attempts failed, and the last failure (what a notice and the error describe).
+        let failed = 0
+        let last: RetryableFailure | undefined
+        const retries = Schedule.delays(schedule).pipe(
+          Schedule.whileInput(
+            (failure: RetryableFailure) => failure.kind !== "unreachable" || failed < unreachableAttempts
+          ),
+          Schedule.tapInput((failure: RetryableFailure) =>
+            Effect.sync(() => {
+              failed += 1
+              last = failure
+            })
+          ),
+          Schedule.onDecision((delay, decision) => {
+            if (!ScheduleDecision.isContinue(decision) || last === undefined) return Effect.void
+            const failure = last
+            const allowed =
+              failure.kind === "unreachable"
+                ? Math.min(attemptsAllowed ?? unreachableAttempts, unreachableAttempts)
+                : attemptsAllowed
+            return recorder.add({ retries: 1, sleptMillis: Duration.toMillis(delay) }).pipe(
+              Effect.zipRight(
+                notify({
+                  endpoint: op.endpoint.name,
+                  url: failure.url ?? op.endpoint.name,
+                  kind: failure.kind,
+                  status: failure.status,
+                  detail: failure.detail,
+                  attempt: failed,
+                  maxAttempts: allowed,
+                  delayMillis: Duration.toMillis(delay),
+                  serverAsked: failure.serverDelayMillis !== undefined
+                })
+              )
+            )
+          })
+        )
+        return attempt(op, schema).pipe(
+          Effect.retry(retries),
+          Effect.catchAll((failure): Effect.Effect<never, AtlassianError> => {
+            const context = {
+              endpoint: op.endpoint.name,
+              errorCode: failure.errorCode,
+              requestId: failure.requestId
+            }
+            return Effect.fail(
+              failure.kind === "rate-limited"
+                ? new RateLimited({ ...context, retryAfterMillis: failure.serverDelayMillis })
+                : new AtlassianUnavailable({
+                    ...context,
+                    status: failure.status,
+                    detail: failure.detail,
+                    url: failure.url,
+                    attempts: Math.max(failed, 1),
+                    transport:
+                      failure.kind === "unreachable" ||
+                      failure.kind === "timeout" ||
+                      failure.kind === "network"
+                        ? failure.kind
+                        : undefined
+                  })
+            )
+          }),
+          Effect.flatMap((result) => result)
+        )
+      }).pipe(Effect.withSpan(`AtlassianClient ${op.endpoint.name}`))
 
     return { call, stats: recorder.get }
   })
