@@ -5,7 +5,7 @@
  * continues with what is left of the budget.
  */
 import type { SqlClient } from "@effect/sql"
-import { AtlassianClient } from "@seatsync/atlassian-client"
+import { AtlassianClient, type RetryNotice, withRetryObserver } from "@seatsync/atlassian-client"
 import { activityFromLastActiveDates, makeProductIndex, type ProductActivity } from "@seatsync/normalise"
 import {
   Checkpoints,
@@ -37,6 +37,8 @@ export interface BackfillOptions {
    * budget left after them: often enough for a progress bar, while `onProgress` reports merged chunks.
    */
   readonly onUserAsked?: ((asked: number, remaining: number) => Effect.Effect<void>) | undefined
+  /** Called before the client retries a call (what failed, where, attempt N of M, the wait). */
+  readonly onRetry?: ((notice: RetryNotice) => Effect.Effect<void>) | undefined
 }
 
 export interface BackfillSummary {
@@ -166,7 +168,10 @@ export const backfillLastActive = (
     })
     if (left.length === 0) yield* Checkpoints.clear(connection.id, task)
     return { users, activityChanged, notFound, remainingBudget: remaining, complete: left.length === 0 }
-  }).pipe(Effect.withSpan("backfillLastActive", { attributes: { connection: connection.name } }))
+  }).pipe(
+    (backfill) => (options.onRetry === undefined ? backfill : withRetryObserver(options.onRetry)(backfill)),
+    Effect.withSpan("backfillLastActive", { attributes: { connection: connection.name } })
+  )
 
 /** The connection's live products, to resolve the ARIs `last-active-dates` answers with. */
 const productIndex = (connection: SyncConnection) =>

@@ -29,7 +29,7 @@ import {
   Layer,
   Option,
   type ParseResult,
-  Redacted,
+  type Redacted,
   type Scope
 } from "effect"
 import { type BackfillOptions, type BackfillSummary, backfillLastActive } from "./BackfillLastActive.js"
@@ -40,10 +40,7 @@ import { readSiteSeats } from "./SiteSeats.js"
 import type { SyncSummary } from "./SyncSummary.js"
 
 /** A connection by its name or id, or one already loaded. */
-export type ConnectionRef =
-  | { readonly name: string }
-  | { readonly id: ConnectionId }
-  | Connections.Connection
+export type ConnectionRef = { readonly name: string } | { readonly id: ConnectionId } | Connections.Connection
 
 /** Where the organisation API key comes from. */
 export type ApiKeySource =
@@ -94,9 +91,7 @@ export interface ConnectionSession {
   /** The base URL the session's client talks to. */
   readonly adminBaseUrl: string
   readonly sync: (options?: SessionSyncOptions) => Effect.Effect<SyncSummary, SyncError>
-  readonly backfill: (
-    options?: Omit<BackfillOptions, "trigger">
-  ) => Effect.Effect<BackfillSummary, SyncError>
+  readonly backfill: (options?: Omit<BackfillOptions, "trigger">) => Effect.Effect<BackfillSummary, SyncError>
 }
 
 export interface ConnectionRunnerShape {
@@ -202,7 +197,9 @@ export const make = (
       AtlassianClient.layer({
         apiKey: key,
         adminBaseUrl: endpoint?.adminBaseUrl ?? config.adminBaseUrl,
-        pacing: endpoint?.pacing ?? config.pacing
+        pacing: endpoint?.pacing ?? config.pacing,
+        retry: endpoint?.retry ?? config.retry,
+        requestTimeout: endpoint?.requestTimeout ?? config.requestTimeout
       }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, http)))
 
     /** The Jira seats read, when the connection has a site and Jira site credentials. */

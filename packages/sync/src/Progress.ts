@@ -1,4 +1,5 @@
 /** What a running sync reports as it goes, for the CLI and the worker to render. */
+import type { RetryNotice } from "@seatsync/atlassian-client"
 import type { Entities, RunId } from "@seatsync/store"
 import { Data, type Effect } from "effect"
 
@@ -30,6 +31,11 @@ export type ProgressEvent = Data.TaggedEnum<{
     readonly rateLimited: number
     readonly sleptMillis: number
   }
+  /**
+   * The client is about to wait and try a call again: what failed, where, attempt N of M and the wait
+   * (`describeRetryNotice` of the client says it in one line). No retry happens without one.
+   */
+  Retrying: { readonly notice: RetryNotice }
   /** Extraction finished and the merge into the live tables is about to start. */
   Merging: { readonly staged: Readonly<Partial<Record<SyncEntity, number>>> }
 }>

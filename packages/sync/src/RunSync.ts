@@ -1,15 +1,18 @@
 /**
- * `runSync`: one run of the pipeline for one connection, under the connection's lock — preflight, extract
- * every entity as streams of pages (concurrently where the API allows, sharing the client's rate budget),
- * normalise, stage in batches, then merge everything atomically with history and today's seat ledger. The
- * run is recorded in the ledger whatever happens (succeeded, failed with its typed error, or interrupted).
+ * `runSync`: one run of the pipeline for one connection, under the connection's lock — preflight, the
+ * organisation's counts, extract every entity as streams of pages (concurrently where the API allows,
+ * sharing the client's rate budget), normalise record by record, stage in batches, the counts again and
+ * their reconciliation with what was listed, then merge everything atomically with history and today's
+ * seat ledger. The run is recorded in the ledger whatever happens (succeeded, failed with its typed error,
+ * or interrupted).
  */
 import type { SqlClient, SqlError } from "@effect/sql"
 import {
   AtlassianClient,
   type AtlassianError,
   type RequestStats,
-  type SiteClient
+  type SiteClient,
+  withRetryObserver
 } from "@seatsync/atlassian-client"
 import {
   type ConnectionId,
@@ -23,12 +26,15 @@ import {
   SyncRuns
 } from "@seatsync/store"
 import { Cause, Clock, Effect, Exit, Option, type ParseResult } from "effect"
+import { completeness } from "./Completeness.js"
 import type { ExtractContext } from "./ExtractContext.js"
 import { extractGroups, type GroupGrants } from "./ExtractGroups.js"
 import { extractProductRoles } from "./ExtractProductRoles.js"
 import { extractProducts } from "./ExtractProducts.js"
-import { extractUsers, type MembershipIndex } from "./ExtractUsers.js"
+import { type ExtractedUsers, extractUsers } from "./ExtractUsers.js"
 import { ProgressEvent, type ProgressSink, type SyncEntity } from "./Progress.js"
+import { readOrgCounts, reconcile } from "./Reconciliation.js"
+import type { RepeatedRecords } from "./RepeatedRecords.js"
 import type { SiteSeats } from "./SiteSeats.js"
 import { makeStagingBuffer } from "./StagingBuffer.js"
 import type { EntityCounts, SyncSummary } from "./SyncSummary.js"
@@ -74,6 +80,7 @@ export type SyncError =
   | SyncRunNotRunning
   | DeletionGuardTripped
   | LockHeld
+  | RepeatedRecords
 
 const noProgress: ProgressSink = () => Effect.void
 
@@ -117,16 +124,6 @@ const ledgerStats = (
   sleptMs: stats.sleptMillis
 })
 
-/** Which entities a run enumerates completely (and may therefore soft-delete from). */
-const completeEntities = (scope: ReadonlySet<SyncScope>): Partial<Record<SyncEntity, boolean>> => ({
-  product: true,
-  org_user: scope.has("users"),
-  group_membership: scope.has("users"),
-  org_group: scope.has("groups"),
-  product_role: scope.has("roles"),
-  product_activity: scope.has("users") && scope.has("activity")
-})
-
 /**
  * Syncs one connection. Live rows change only in the final merge transaction, so a run that fails or is
  * interrupted at any earlier point leaves them exactly as they were; its staged rows are discarded.
@@ -164,22 +161,27 @@ export const runSync = (
         yield* progress(ProgressEvent.OrgVerified({ orgName: org.attributes.name }))
         const siteSeats =
           options.siteSeats === undefined ? Option.none() : yield* readSeatsOrWarn(options.siteSeats)
+        // The organisation's own counts, before and after the listings, to prove the enumeration complete.
+        const counted = { users: scope.has("users"), groups: scope.has("groups") || scope.has("roles") }
+        const countsBefore = yield* readOrgCounts(client, connection.orgId, counted)
         const { products, index } = yield* extractProducts(context, siteSeats)
-        const emptyMemberships: MembershipIndex = new Map()
+        const noUsers: ExtractedUsers = { memberships: new Map(), quarantined: new Set() }
         const emptyGrants: GroupGrants = new Map()
         // Users and groups are independent listings: read them side by side on the shared rate budget.
-        const [memberships, grants] = yield* Effect.all(
+        const [users, grants] = yield* Effect.all(
           [
-            scope.has("users") ? extractUsers(context, index) : Effect.succeed(emptyMemberships),
-            scope.has("groups") || scope.has("roles")
-              ? extractGroups(context, index, concurrency)
-              : Effect.succeed(emptyGrants)
+            scope.has("users") ? extractUsers(context, index) : Effect.succeed(noUsers),
+            counted.groups ? extractGroups(context, index, concurrency) : Effect.succeed(emptyGrants)
           ],
           { concurrency: 2 }
         )
-        if (scope.has("roles"))
-          yield* extractProductRoles(context, products, memberships, grants, concurrency)
+        if (scope.has("roles")) yield* extractProductRoles(context, products, users, grants, concurrency)
         yield* buffer.flush
+        const countsAfter = yield* readOrgCounts(client, connection.orgId, counted)
+        const quarantinedByEntity = buffer.rejectedByEntity()
+        const drift = reconcile(countsBefore, countsAfter, buffer.staged(), quarantinedByEntity)
+        const { complete, kept } = completeness(scope, quarantinedByEntity, drift)
+        const reconciliation = { ...drift, kept }
         const stats = yield* client.stats
         yield* progress(
           ProgressEvent.ApiStats({
@@ -192,10 +194,10 @@ export const runSync = (
         yield* progress(ProgressEvent.Merging({ staged: buffer.staged() }))
 
         const merged = yield* RunMerge.mergeRun(runId, connection.id, {
-          complete: completeEntities(scope),
+          complete,
           force: options.force === true,
           today: startedAt,
-          stats: ledgerStats(stats, buffer.staged())
+          stats: { ...ledgerStats(stats, buffer.staged()), reconciliation }
         })
         const staged = buffer.staged()
         const entities = Object.fromEntries(
@@ -213,12 +215,15 @@ export const runSync = (
           finishedAt: new Date(yield* Clock.currentTimeMillis),
           entities,
           quarantined: merged.quarantined,
+          reconciliation,
           ledgerRows: merged.ledgerRows,
           api: stats
         } satisfies SyncSummary
       })
 
       return yield* pipeline.pipe(
+        // Every retry of every client call of the run (its forked listings too) is a progress event.
+        withRetryObserver((notice) => progress(ProgressEvent.Retrying({ notice }))),
         Effect.onExit((exit) => {
           if (Exit.isSuccess(exit)) return Effect.void
           return Effect.gen(function* () {
