@@ -8,13 +8,15 @@ import initial from "./migrations/0001_initial.js"
 import orgModel from "./migrations/0002_org_model.js"
 import operations from "./migrations/0003_operations.js"
 import reconciliation from "./migrations/0005_reconciliation.js"
+import spend from "./migrations/0006_spend.js"
 
 /** Every migration, keyed `<id>_<name>`. */
 export const migrations = {
   "0001_initial": initial,
   "0002_org_model": orgModel,
   "0003_operations": operations,
-  "0005_reconciliation": reconciliation
+  "0005_reconciliation": reconciliation,
+  "0006_spend": spend
 } as const
 
 /** Where applied migrations are recorded. */
