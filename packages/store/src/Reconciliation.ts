@@ -29,9 +29,20 @@ export const DirectoryUsers = Schema.Struct({
 })
 export type DirectoryUsers = typeof DirectoryUsers.Type
 
+/**
+ * An entity the run enumerated but did not soft-delete from: its enumeration drifted from the counts, or
+ * some of its records (or records it depends on) were quarantined. Its unseen stored rows were kept.
+ */
+export const KeptEntity = Schema.Struct({
+  entity: Schema.String,
+  reason: Schema.Literal("drift", "quarantine")
+})
+export type KeptEntity = typeof KeptEntity.Type
+
 export const Reconciliation = Schema.Struct({
   entities: Schema.Record({ key: Schema.String, value: EntityReconciliation }),
-  directories: Schema.Array(DirectoryUsers)
+  directories: Schema.Array(DirectoryUsers),
+  kept: Schema.Array(KeptEntity)
 })
 export type Reconciliation = typeof Reconciliation.Type
 

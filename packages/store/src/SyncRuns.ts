@@ -13,6 +13,7 @@ export {
   DirectoryUsers,
   drifted,
   EntityReconciliation,
+  KeptEntity,
   Reconciliation
 } from "./Reconciliation.js"
 

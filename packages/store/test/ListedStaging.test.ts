@@ -60,7 +60,11 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Staging.stageList
             drift: true
           }
         },
-        directories: [{ directoryId: "d-1", usersBefore: 2100, usersAfter: 2100 }]
+        directories: [{ directoryId: "d-1", usersBefore: 2100, usersAfter: 2100 }],
+        kept: [
+          { entity: "org_user", reason: "drift" },
+          { entity: "group_membership", reason: "drift" }
+        ]
       }
       const finished = yield* SyncRuns.succeed(runId, { ...SyncRuns.emptyStats, reconciliation })
       expect(finished.reconciliation).toEqual(reconciliation)

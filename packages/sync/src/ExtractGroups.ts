@@ -1,9 +1,10 @@
 /**
- * Groups and what they grant: every group (staged), then each group's role assignments, resolved to products,
- * as an index `product|role → groups` used to tell roles granted through a group from direct ones.
+ * Groups and what they grant: every group (staged; one that cannot be decoded or normalised is quarantined
+ * and the page goes on), then each accepted group's role assignments, resolved to products, as an index
+ * `product|role → groups` used to tell roles granted through a group from direct ones.
  */
-import { orgGroupFromDirectoryGroup, type ProductIndex } from "@seatsync/normalise"
-import { Chunk, Effect, Stream } from "effect"
+import { orgGroupFromDirectoryGroup, type ProductIndex, rejectedFromInvalidRecord } from "@seatsync/normalise"
+import { Chunk, Effect, Either, Stream } from "effect"
 import { type ExtractContext, pageReporter, partition } from "./ExtractContext.js"
 
 export type GroupGrants = ReadonlyMap<string, ReadonlySet<string>>
@@ -14,9 +15,15 @@ export const extractGroups = (context: ExtractContext, products: ProductIndex, c
   Effect.gen(function* () {
     const report = pageReporter(context, "groups")
     const groupIds: Array<string> = []
-    yield* Stream.runForEach(Stream.chunks(context.client.groups(context.orgId)), (page) =>
+    yield* Stream.runForEach(Stream.chunks(context.client.groupRecords(context.orgId)), (page) =>
       Effect.gen(function* () {
-        const { records, rejected } = partition(Chunk.toReadonlyArray(page).map(orgGroupFromDirectoryGroup))
+        const { records, rejected } = partition(
+          Chunk.toReadonlyArray(page).map((listed) =>
+            Either.isLeft(listed)
+              ? Either.left(rejectedFromInvalidRecord("org_group", "id", listed.left))
+              : orgGroupFromDirectoryGroup(listed.right)
+          )
+        )
         for (const group of records) groupIds.push(group.groupId)
         yield* context.buffer.add("org_group", records)
         yield* report(records.length, rejected)

@@ -2,12 +2,23 @@
  * Who holds which role on which product: for every product and product role, the user search filtered by
  * `resourceIds` + `roleIds` (one listing per pair instead of one call per user). How a role was granted is
  * inferred: through a group when one of the user's groups grants that role on that product, else direct.
+ * Whether it is billable is `isBillableRole`'s answer and nothing else. A holder whose record cannot be
+ * decoded, or whose account id cannot be one path segment, is quarantined; a holder quarantined by the
+ * users listing gets no role row (it would point at an account seatsync does not store).
  */
-import { isBillableRole, type Product, ProductRole, roleBillability } from "@seatsync/normalise"
-import { Chunk, Effect, Stream } from "effect"
+import {
+  identifierProblem,
+  isBillableRole,
+  type Product,
+  ProductRole,
+  Rejected,
+  rejectedFromInvalidRecord,
+  roleBillability
+} from "@seatsync/normalise"
+import { Chunk, Effect, Either, Stream } from "effect"
 import { type ExtractContext, pageReporter } from "./ExtractContext.js"
 import { type GroupGrants, grantKey } from "./ExtractGroups.js"
-import type { MembershipIndex } from "./ExtractUsers.js"
+import type { ExtractedUsers } from "./ExtractUsers.js"
 
 /** Roles held on a product (the platform roles org-admin, site-admin and ai-access are not product seats). */
 const productRoleIds = (Object.keys(roleBillability) as ReadonlyArray<keyof typeof roleBillability>).filter(
@@ -18,7 +29,7 @@ const productRoleIds = (Object.keys(roleBillability) as ReadonlyArray<keyof type
 export const extractProductRoles = (
   context: ExtractContext,
   products: ReadonlyArray<Product>,
-  memberships: MembershipIndex,
+  users: ExtractedUsers,
   grants: GroupGrants,
   concurrency: number
 ) => {
@@ -28,17 +39,35 @@ export const extractProductRoles = (
     pairs,
     ({ product, roleId }) => {
       const granting = grants.get(grantKey(product.productId, roleId))
-      const source = context.client.users(context.orgId, {
+      const source = context.client.userRecords(context.orgId, {
         resourceIds: [product.productId],
         roleIds: [roleId]
       })
       return Stream.runForEach(Stream.chunks(source), (page) =>
         Effect.gen(function* () {
           const roles: Array<ProductRole> = []
-          for (const user of Chunk.toReadonlyArray(page)) {
-            const accountId = user.accountId?.trim()
+          const rejected: Array<Rejected> = []
+          for (const listed of Chunk.toReadonlyArray(page)) {
+            if (Either.isLeft(listed)) {
+              rejected.push(rejectedFromInvalidRecord("product_role", "accountId", listed.left))
+              continue
+            }
+            const accountId = listed.right.accountId?.trim()
             if (accountId === undefined || accountId === "") continue
-            const viaGroup = (memberships.get(accountId) ?? []).some(
+            if (users.quarantined.has(accountId)) continue
+            const problem = identifierProblem(accountId)
+            if (problem !== undefined) {
+              rejected.push(
+                new Rejected({
+                  entity: "product_role",
+                  sourceKey: accountId,
+                  reason: `accountId ${problem}`,
+                  record: listed.right
+                })
+              )
+              continue
+            }
+            const viaGroup = (users.memberships.get(accountId) ?? []).some(
               (groupId) => granting?.has(groupId) === true
             )
             roles.push(
@@ -52,7 +81,7 @@ export const extractProductRoles = (
             )
           }
           yield* context.buffer.add("product_role", roles)
-          yield* report(roles.length, [])
+          yield* report(roles.length, rejected)
         })
       )
     },

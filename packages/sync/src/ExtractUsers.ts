@@ -1,50 +1,62 @@
 /**
  * Users, in one walk of the user search with `expand: productAccess, groups, platformRoles`: the users
- * themselves, their group memberships and their last activity per product (bulk, no per-user calls).
+ * themselves, their group memberships and their last activity per product (bulk, no per-user calls). Each
+ * record is decoded and normalised on its own: a bad one is quarantined with its reason, the page goes on,
+ * and nothing that depends on it (memberships, activity) is staged.
  */
-import {
-  activityFromDirectoryUser,
-  membershipsFromDirectoryUser,
-  orgUserFromDirectoryUser,
-  type ProductIndex
-} from "@seatsync/normalise"
-import { Chunk, Effect, Stream } from "effect"
-import { type ExtractContext, pageReporter, partition } from "./ExtractContext.js"
+import { type ProductIndex, rowsFromDirectoryUser } from "@seatsync/normalise"
+import { Chunk, Effect, Either, Stream } from "effect"
+import { type ExtractContext, pageReporter } from "./ExtractContext.js"
 
 /** Which groups each user belongs to, to tell product roles granted by a group from direct ones. */
 export type MembershipIndex = ReadonlyMap<string, ReadonlyArray<string>>
+
+/** What the users listing leaves for the listings after it. */
+export interface ExtractedUsers {
+  readonly memberships: MembershipIndex
+  /** Account ids (as the records carried them) of the users quarantined this run: their roles are not staged. */
+  readonly quarantined: ReadonlySet<string>
+}
 
 export const extractUsers = (context: ExtractContext, products: ProductIndex) =>
   Effect.gen(function* () {
     const report = pageReporter(context, "users")
     const memberships = new Map<string, ReadonlyArray<string>>()
-    const source = context.client.users(context.orgId, {
+    const quarantined = new Set<string>()
+    const source = context.client.userRecords(context.orgId, {
       expand: ["productAccess", "groups", "platformRoles"]
     })
     // A small buffer lets the next pages download while the current ones are normalised and staged.
     yield* Stream.runForEach(Stream.chunks(source).pipe(Stream.buffer({ capacity: 4 })), (page) =>
       Effect.gen(function* () {
-        const dtos = Chunk.toReadonlyArray(page)
-        const users = partition(dtos.map(orgUserFromDirectoryUser))
-        const groups = dtos.flatMap(membershipsFromDirectoryUser)
-        const activity = dtos.map((dto) => activityFromDirectoryUser(dto, products, context.observedAt))
-        for (const membership of groups) {
-          memberships.set(membership.accountId, [
-            ...(memberships.get(membership.accountId) ?? []),
-            membership.groupId
-          ])
+        const rows = Chunk.toReadonlyArray(page).map((listed) =>
+          rowsFromDirectoryUser(listed, products, context.observedAt)
+        )
+        const accepted = rows.filter(Either.isRight).map((row) => row.right)
+        const rejected = rows.filter(Either.isLeft).map((row) => row.left)
+        for (const user of rejected) if (user.sourceKey !== null) quarantined.add(user.sourceKey)
+        for (const { memberships: groups } of accepted) {
+          for (const membership of groups) {
+            memberships.set(membership.accountId, [
+              ...(memberships.get(membership.accountId) ?? []),
+              membership.groupId
+            ])
+          }
         }
-        yield* context.buffer.add("org_user", users.records)
-        yield* context.buffer.add("group_membership", groups)
+        yield* context.buffer.add(
+          "org_user",
+          accepted.map((row) => row.user)
+        )
+        yield* context.buffer.add(
+          "group_membership",
+          accepted.flatMap((row) => row.memberships)
+        )
         yield* context.buffer.add(
           "product_activity",
-          activity.flatMap((result) => result.activities)
+          accepted.flatMap((row) => row.activities)
         )
-        yield* report(users.records.length, [
-          ...users.rejected,
-          ...activity.flatMap((result) => result.rejected)
-        ])
+        yield* report(accepted.length, [...rejected, ...accepted.flatMap((row) => row.rejectedActivities)])
       })
     )
-    return memberships as MembershipIndex
+    return { memberships, quarantined } satisfies ExtractedUsers
   })

@@ -235,11 +235,15 @@ export const runSync = (
                 ? SyncRuns.interrupt(runId, stats)
                 : SyncRuns.fail(runId, errorForLedger(exit.cause), stats)
             )
-            // The ledger write must not hide the run's own error; log if the database is gone too.
+            // The ledger write must not hide the run's own error; say so in one line (no stack trace: the
+            // run's own error follows) if the database is gone too.
             yield* record.pipe(
-              Effect.catchAllCause((cause) =>
-                Effect.logError("Could not record the end of the run in sync_run", Cause.pretty(cause))
-              )
+              Effect.catchAllCause((cause) => {
+                const error = Cause.squash(cause)
+                return Effect.logWarning(
+                  `Could not record the end of run #${runId} in sync_run (${error instanceof Error ? error.message : String(error)}); the connection's next run marks it interrupted`
+                )
+              })
             )
           })
         }),

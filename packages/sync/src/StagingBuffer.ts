@@ -1,28 +1,32 @@
 /**
  * Per-entity buffers between extraction and staging: records accumulate up to a batch size and are staged in
  * one statement, so memory stays bounded and no record costs a round trip; rejected records go to the
- * quarantine the same way.
+ * quarantine the same way. Every listing must name each key once per run: a key staged twice fails the run
+ * with `RepeatedRecords` (the staging table's unique index finds it, so nothing is held in memory).
  */
 import type { SqlClient, SqlError } from "@effect/sql"
 import type { Rejected } from "@seatsync/normalise"
 import { type ConnectionId, Entities, Quarantine, type RunId, Staging } from "@seatsync/store"
 import { Effect } from "effect"
+import { listingOf, RepeatedRecords } from "./RepeatedRecords.js"
 
 export interface StagingBuffer {
   /** Buffers records of `entity`, staging a batch whenever the buffer is full. */
   readonly add: <E extends Entities.Entity>(
     entity: E,
     records: ReadonlyArray<Entities.EntityRecord[E]>
-  ) => Effect.Effect<void, SqlError.SqlError, SqlClient.SqlClient>
+  ) => Effect.Effect<void, SqlError.SqlError | RepeatedRecords, SqlClient.SqlClient>
   /** Buffers rejected records for the quarantine. */
   readonly reject: (
     rejected: ReadonlyArray<Rejected>
   ) => Effect.Effect<void, SqlError.SqlError, SqlClient.SqlClient>
   /** Stages and quarantines whatever is left. */
-  readonly flush: Effect.Effect<void, SqlError.SqlError, SqlClient.SqlClient>
+  readonly flush: Effect.Effect<void, SqlError.SqlError | RepeatedRecords, SqlClient.SqlClient>
   /** Records staged so far, per entity. */
   readonly staged: () => Readonly<Partial<Record<Entities.Entity, number>>>
   readonly rejectedCount: () => number
+  /** Records quarantined so far, per entity they were meant to become. */
+  readonly rejectedByEntity: () => Readonly<Record<string, number>>
 }
 
 export const makeStagingBuffer = (
@@ -34,6 +38,7 @@ export const makeStagingBuffer = (
   const staged: Partial<Record<Entities.Entity, number>> = {}
   let rejectedBuffer: Array<Rejected> = []
   let rejectedTotal = 0
+  const rejectedPerEntity: Record<string, number> = {}
   // Stages are serialised: concurrent extractors share one buffer per entity.
   const lock = Effect.unsafeMakeSemaphore(1)
 
@@ -43,8 +48,16 @@ export const makeStagingBuffer = (
   ) =>
     records.length === 0
       ? Effect.void
-      : Effect.map(Staging.stage(entity, runId, connectionId, records), (count) => {
-          staged[entity] = (staged[entity] ?? 0) + count
+      : Effect.flatMap(Staging.stageListed(entity, runId, connectionId, records), (batch) => {
+          staged[entity] = (staged[entity] ?? 0) + batch.staged
+          return batch.repeated === 0
+            ? Effect.void
+            : new RepeatedRecords({
+                listing: listingOf(entity),
+                entity,
+                repeated: batch.repeated,
+                key: batch.repeatedKey ?? ""
+              })
         })
 
   const takeBatch = <E extends Entities.Entity>(
@@ -70,6 +83,9 @@ export const makeStagingBuffer = (
     Effect.suspend(() => {
       rejectedBuffer.push(...rejected)
       rejectedTotal += rejected.length
+      for (const record of rejected) {
+        rejectedPerEntity[record.entity] = (rejectedPerEntity[record.entity] ?? 0) + 1
+      }
       if (rejectedBuffer.length < batchSize) return Effect.void
       const batch = rejectedBuffer
       rejectedBuffer = []
@@ -92,5 +108,12 @@ export const makeStagingBuffer = (
     )
   )
 
-  return { add, reject, flush, staged: () => ({ ...staged }), rejectedCount: () => rejectedTotal }
+  return {
+    add,
+    reject,
+    flush,
+    staged: () => ({ ...staged }),
+    rejectedCount: () => rejectedTotal,
+    rejectedByEntity: () => ({ ...rejectedPerEntity })
+  }
 }

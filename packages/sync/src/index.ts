@@ -3,9 +3,12 @@
  * into PostgreSQL, with a run ledger and progress events.
  */
 export * from "./BackfillLastActive.js"
+export * from "./Completeness.js"
 export * from "./ConnectionErrors.js"
 export * as ConnectionRunner from "./ConnectionRunner.js"
 export * from "./Progress.js"
+export * from "./Reconciliation.js"
+export * from "./RepeatedRecords.js"
 export * as RunnerConfig from "./RunnerConfig.js"
 export * from "./RunSync.js"
 export * from "./SiteSeats.js"

@@ -141,13 +141,14 @@ describe("runSync", () => {
     )
 
     it.scoped(
-      "leaves the live table exactly as it was when a page is malformed, and records the failure",
+      "leaves the live table exactly as it was when a page is not a page, and records the failure",
       () =>
         Effect.gen(function* () {
           const { simulator, connection } = yield* setup({ users: 300 })
           yield* runSync(connection, { trigger: "cli" }).pipe(Effect.provide(clientFor(simulator)))
           const before = yield* OrgUsers.listStored(connection.id)
-          yield* simulator.setFaults([Fault.malformedBody("searchDirectoryUsers", { nth: 3 })])
+          // Truncated JSON is no page at all (a wrong-typed record is quarantined instead: Integrity.test.ts).
+          yield* simulator.setFaults([Fault.truncatedJson("searchDirectoryUsers", { nth: 3 })])
           const error = yield* Effect.flip(
             runSync(connection, { trigger: "cli" }).pipe(Effect.provide(clientFor(simulator)))
           )
