@@ -1,5 +1,5 @@
 /**
- * The two questions pg-boss 10 has no API for, asked of the sync queue in its tables (schema
+ * The two questions pg-boss 10 has no API for, asked of the worker's queues in its tables (schema
  * `SEATSYNC_BOSS_SCHEMA`) through the store's `JobQueueReadings`: which connections already have a sync job
  * waiting or running, and which running sync jobs lost their worker.
  */
@@ -17,9 +17,21 @@ export const pendingSyncConnections = (
 export type OrphanedJob = JobQueueReadings.OrphanedJob
 
 /**
- * Sync jobs active for longer than `grace` whose liveness lease (`JobLiveness`) nobody holds: their worker
- * died. The grace covers the instant between pg-boss marking a job active and its handler taking the lease.
+ * Jobs of `queue` (sync or backfill) active for longer than `grace` whose liveness lease (`JobLiveness`)
+ * nobody holds: their worker died. The grace covers the instant between pg-boss marking a job active and its
+ * handler taking the lease.
  */
+export const orphanedJobs = (
+  schema: string,
+  queue: string,
+  grace: Duration.Duration
+): Effect.Effect<
+  ReadonlyArray<OrphanedJob>,
+  SqlError.SqlError | ParseResult.ParseError,
+  SqlClient.SqlClient
+> => JobQueueReadings.orphanedJobs({ schema, queue }, grace)
+
+/** Sync jobs whose worker died (`orphanedJobs` of the sync queue). */
 export const orphanedSyncJobs = (
   schema: string,
   grace: Duration.Duration
@@ -27,4 +39,4 @@ export const orphanedSyncJobs = (
   ReadonlyArray<OrphanedJob>,
   SqlError.SqlError | ParseResult.ParseError,
   SqlClient.SqlClient
-> => JobQueueReadings.orphanedJobs({ schema, queue: SYNC_QUEUE }, grace)
+> => orphanedJobs(schema, SYNC_QUEUE, grace)

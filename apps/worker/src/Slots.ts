@@ -96,6 +96,28 @@ export interface SlotInput {
   readonly notBefore: Date
   /** The latest slot already served (attempted) for the connection, if any. */
   readonly lastServed: Option.Option<Date>
+  /**
+   * `Cron.next`, or a memo of it shared by a tick's connections (most of a fleet shares one schedule and one
+   * last slot, so one call serves them all).
+   */
+  readonly next?: ((cron: Cron.Cron, after: Date) => Date) | undefined
+}
+
+/** A memo of `Cron.next` for one tick: the same expression after the same instant is computed once. */
+export const memoNext = (): ((cron: Cron.Cron, after: Date) => Date) => {
+  const memo = new Map<Cron.Cron, Map<number, Date>>()
+  return (cron, after) => {
+    let byAfter = memo.get(cron)
+    if (byAfter === undefined) {
+      byAfter = new Map()
+      memo.set(cron, byAfter)
+    }
+    const found = byAfter.get(after.getTime())
+    if (found !== undefined) return found
+    const next = Cron.next(cron, after)
+    byAfter.set(after.getTime(), next)
+    return next
+  }
 }
 
 /** Slots walked forward from the last one served before jumping back from now with `Cron.prev` instead. */
@@ -118,7 +140,7 @@ export const dueSlot = (input: SlotInput): Option.Option<Date> => {
   let latest = Option.none<Date>()
   try {
     for (let step = 0; step < maxForwardSteps; step++) {
-      const next = Cron.next(input.cron, cursor)
+      const next = (input.next ?? Cron.next)(input.cron, cursor)
       if (next.getTime() > at) return Option.filter(latest, isNew)
       latest = Option.some(next)
       cursor = next

@@ -1,17 +1,17 @@
 /**
  * One sync job: a connection's scheduled slot. Opens the connection through `@seatsync/sync`'s
  * `ConnectionRunner` (which records a run that fails before the pipeline starts), syncs it unless a previous
- * attempt of this slot already succeeded, then runs the last-active backfill with the nightly budget on the
- * same session, so both share the organisation's rate budget. Keeps the connection's failure streak: a slot
- * whose final attempt fails counts once towards pausing it; a connection busy with another run
- * (`LockHeld`, e.g. the CLI) is retried later and never counts.
+ * attempt of this slot already succeeded, then enqueues the slot's last-active backfill as a job of its own
+ * (`BackfillJob`, on the backfill queue), so that a long backfill never holds a sync's place. Keeps the
+ * connection's failure streak: a slot whose final attempt fails counts once towards pausing it; a connection
+ * busy with another run (`LockHeld`, e.g. the CLI or its own backfill) is retried later and never counts.
  */
 import { ConnectionId, Connections, SyncRuns } from "@seatsync/store"
 import { ConnectionRunner } from "@seatsync/sync"
 import { Clock, Data, Duration, Effect, Option, Schema } from "effect"
 import type { Job } from "./Boss.js"
 import { JobLiveness } from "./JobLiveness.js"
-import { SyncJobData } from "./Queues.js"
+import { SyncJobData, sendBackfillJob } from "./Queues.js"
 import type { WorkerConfig } from "./WorkerConfig.js"
 
 export class JobTimedOut extends Data.TaggedError("JobTimedOut")<{
@@ -71,7 +71,14 @@ export const handleSyncJob = (config: WorkerConfig, job: Job) =>
     const runner = yield* ConnectionRunner.ConnectionRunner
     const liveness = yield* JobLiveness
     yield* liveness.hold(job.id)
-    yield* Effect.logInfo("sync job started")
+    const startedAt = yield* Clock.currentTimeMillis
+    yield* Effect.logInfo("sync job started").pipe(
+      Effect.annotateLogs(
+        data.dueAt === undefined
+          ? {}
+          : { dueAt: data.dueAt, lateMillis: startedAt - new Date(data.dueAt).getTime() }
+      )
+    )
     const connectionId = ConnectionId.make(data.connectionId)
     const slot = new Date(data.slot)
     const failed = attemptFailed(config, connectionId, job.retryCount >= job.retryLimit)
@@ -90,23 +97,16 @@ export const handleSyncJob = (config: WorkerConfig, job: Job) =>
     }
 
     const alreadySynced = yield* SyncRuns.slotSucceeded(connectionId, slot)
-    // One session for the sync and the backfill: they share the organisation's rate budget. A slot that
-    // already succeeded gets no second failed run in the ledger.
-    const session = yield* runner
-      .open(connection, { trigger: "worker", slot, recordFailure: !alreadySynced })
-      .pipe(Effect.catchAll(failed))
-
-    const startedAt = yield* Clock.currentTimeMillis
-    const remaining = Effect.map(Clock.currentTimeMillis, (now) =>
-      Duration.millis(Math.max(0, startedAt + Duration.toMillis(config.jobTimeout) - now))
-    )
     const timedOut = () =>
       new JobTimedOut({ connection: connection.name, timeout: Duration.format(config.jobTimeout) })
 
     let outcome: SyncJobOutcome = { outcome: "already-synced" }
     if (alreadySynced) {
-      yield* Effect.logInfo("slot already synced by an earlier attempt; continuing with the backfill")
+      yield* Effect.logInfo("slot already synced by an earlier attempt; only its backfill is enqueued")
     } else {
+      const session = yield* runner
+        .open(connection, { trigger: "worker", slot, recordFailure: true })
+        .pipe(Effect.catchAll(failed))
       const summary = yield* session
         .sync()
         .pipe(
@@ -129,27 +129,13 @@ export const handleSyncJob = (config: WorkerConfig, job: Job) =>
     }
 
     if (config.backfillBudget > 0) {
-      const budgetTime = yield* remaining
-      // A retry after a successful sync continues the interrupted backfill's remaining budget.
-      yield* session.backfill({ budget: config.backfillBudget, resume: alreadySynced }).pipe(
-        Effect.timeoutFail({ duration: budgetTime, onTimeout: timedOut }),
-        Effect.tap((backfill) =>
-          Effect.logInfo("last-active backfill done").pipe(
-            Effect.annotateLogs({
-              users: backfill.users,
-              activityChanged: backfill.activityChanged,
-              remainingBudget: backfill.remainingBudget,
-              complete: backfill.complete
-            })
-          )
-        ),
-        // The slot's sync succeeded; the backfill continues from where it is with tomorrow's budget.
-        Effect.catchAll((error) =>
-          Effect.logWarning("last-active backfill failed; the next slot continues it").pipe(
-            Effect.annotateLogs({ error: error._tag, reason: error.message })
-          )
-        )
-      )
+      // Sent before this job completes, so the connection always has a job pending until its backfill ends.
+      const sent = yield* sendBackfillJob(config, {
+        connectionId: data.connectionId,
+        connection: data.connection,
+        slot: data.slot
+      })
+      if (Option.isSome(sent)) yield* Effect.logInfo("backfill enqueued")
     }
     return outcome
   }).pipe(

@@ -1,17 +1,21 @@
 /**
- * The worker process: pg-boss queues, the tick (on pg-boss's cron, once across replicas), sync job handlers
- * with bounded concurrency, the orphan sweep, and a graceful drain on shutdown. `runService` runs until
+ * The worker process: its database capacity checked, pg-boss queues, the tick (on every replica when the next
+ * slot falls due, and on pg-boss's cron as a backstop), sync and backfill job handlers each with their own
+ * bounded concurrency, the orphan sweep, and a graceful drain on shutdown. `runService` runs until
  * interrupted (SIGTERM); `runOnce` runs what is due now and reports whether all of it succeeded.
  */
 import type { SqlClient } from "@effect/sql"
+import type { PgPool } from "@seatsync/store"
 import type { ConnectionRunner } from "@seatsync/sync"
-import { Duration, Effect, Option, Schedule, type Scope } from "effect"
+import { Clock, Duration, Effect, Option, Queue, Schedule, type Scope } from "effect"
+import { handleBackfillJob } from "./BackfillJob.js"
 import { Boss, type Job } from "./Boss.js"
+import { verify } from "./Capacity.js"
 import type { JobLiveness } from "./JobLiveness.js"
 import { sweepOrphans } from "./OrphanSweep.js"
-import { createQueues, SYNC_QUEUE, TICK_QUEUE } from "./Queues.js"
+import { BACKFILL_QUEUE, backfillJobId, createQueues, SYNC_QUEUE, TICK_QUEUE } from "./Queues.js"
 import { handleSyncJob } from "./SyncJob.js"
-import { type EnqueuedSlot, tick } from "./Tick.js"
+import { type EnqueuedSlot, type TickHooks, tick, tickPlanned } from "./Tick.js"
 import { isSet, retiredVariables, type WorkerConfig } from "./WorkerConfig.js"
 
 /** Hooks the operations server (health, metrics) attaches to; a no-op by default. */
@@ -21,15 +25,23 @@ export interface WorkerHooks {
   /** Called around every sync job (for an in-flight count). */
   readonly onJobStart: Effect.Effect<void>
   readonly onJobEnd: Effect.Effect<void>
+  /** Called around every backfill job. */
+  readonly onBackfillStart: Effect.Effect<void>
+  readonly onBackfillEnd: Effect.Effect<void>
+  /** Called when a tick defers a slot (its organisation is busy with another connection's job). */
+  readonly onSlotDeferred: Effect.Effect<void>
 }
 
 export const noHooks: WorkerHooks = {
   onDraining: Effect.void,
   onJobStart: Effect.void,
-  onJobEnd: Effect.void
+  onJobEnd: Effect.void,
+  onBackfillStart: Effect.void,
+  onBackfillEnd: Effect.void,
+  onSlotDeferred: Effect.void
 }
 
-type Env = Boss | JobLiveness | SqlClient.SqlClient | ConnectionRunner.ConnectionRunner
+type Env = Boss | JobLiveness | SqlClient.SqlClient | PgPool.PgPool | ConnectionRunner.ConnectionRunner
 
 const logFailure = (message: string) => (error: { readonly _tag: string; readonly message: string }) =>
   Effect.logWarning(message).pipe(Effect.annotateLogs({ error: error._tag, reason: error.message }))
@@ -48,22 +60,39 @@ const warnRetired = Effect.forEach(retiredVariables, (name) =>
 )
 
 /**
- * Starts the sync handlers and the orphan sweep in the current scope. Closing the scope drains: pollers stop
- * fetching, running jobs get `shutdownGrace` to finish, and the rest are interrupted (their runs recorded
- * `interrupted`, their jobs failed so that pg-boss retries them).
+ * Starts the sync and backfill handlers and the orphan sweep in the current scope; `onJobEnd` runs after
+ * every job (the service ticks then). Closing the scope drains: pollers stop fetching, running jobs get
+ * `shutdownGrace` to finish, and the rest are interrupted (their runs recorded `interrupted`, their jobs
+ * failed so that pg-boss retries them).
  */
-const startWorking = (config: WorkerConfig, hooks: WorkerHooks, extraQueues: ReadonlyArray<string>) =>
+const startWorking = (
+  config: WorkerConfig,
+  hooks: WorkerHooks,
+  extraQueues: ReadonlyArray<string>,
+  onJobEnd: Effect.Effect<void> = Effect.void
+) =>
   Effect.gen(function* () {
     const boss = yield* Boss
-    const handles = yield* Effect.forEach(Array.from({ length: config.concurrency }), () =>
+    const syncHandles = yield* Effect.forEach(Array.from({ length: config.concurrency }), () =>
       boss.work(SYNC_QUEUE, { pollInterval: config.pollInterval }, (job: Job) =>
         Effect.acquireUseRelease(
           hooks.onJobStart,
           () => handleSyncJob(config, job),
-          () => hooks.onJobEnd
+          () => Effect.zipRight(hooks.onJobEnd, onJobEnd)
         )
       )
     )
+    // Backfills poll their own queue with their own handlers: a long one never holds a sync's place.
+    const backfillHandles = yield* Effect.forEach(Array.from({ length: config.backfillConcurrency }), () =>
+      boss.work(BACKFILL_QUEUE, { pollInterval: config.pollInterval }, (job: Job) =>
+        Effect.acquireUseRelease(
+          hooks.onBackfillStart,
+          () => handleBackfillJob(config, job),
+          () => Effect.zipRight(hooks.onBackfillEnd, onJobEnd)
+        )
+      )
+    )
+    const handles = [...syncHandles, ...backfillHandles]
     const running = Effect.map(
       Effect.forEach(handles, (handle) => handle.running),
       (counts) => counts.reduce((sum, n) => sum + n, 0)
@@ -77,7 +106,7 @@ const startWorking = (config: WorkerConfig, hooks: WorkerHooks, extraQueues: Rea
     yield* Effect.addFinalizer(() =>
       Effect.gen(function* () {
         yield* hooks.onDraining
-        for (const queue of [SYNC_QUEUE, ...extraQueues]) {
+        for (const queue of [SYNC_QUEUE, BACKFILL_QUEUE, ...extraQueues]) {
           yield* boss.offWork(queue).pipe(Effect.catchAll(logFailure("could not stop polling")))
         }
         const inFlight = yield* running
@@ -100,7 +129,42 @@ const startWorking = (config: WorkerConfig, hooks: WorkerHooks, extraQueues: Rea
     return running
   })
 
-/** Runs until interrupted: the tick on pg-boss's cron (and every `SEATSYNC_TICK_EVERY` if set), sync jobs. */
+/** Shortest pause between two ticks of the due-time loop, so that a burst of job ends ticks once. */
+const minTickGap = Duration.millis(250)
+
+/**
+ * Every replica ticks when the next slot falls due (as the last tick computed it), when one of its jobs
+ * ends (a deferred or collapsed slot may be due now), and at least every `tickMaxWait`. The ticks take
+ * turns across replicas (`SchedulerLock`) and the job ids dedupe them, so a slot is enqueued within moments
+ * of its due time, once.
+ */
+const dueTimeLoop = (config: WorkerConfig, tickHooks: TickHooks, wake: Queue.Queue<void>) =>
+  Effect.gen(function* () {
+    for (;;) {
+      const result = yield* tickPlanned(config, tickHooks).pipe(
+        Effect.map(Option.some),
+        Effect.catchAll((error) => Effect.as(logFailure("tick failed")(error), Option.none()))
+      )
+      const now = yield* Clock.currentTimeMillis
+      const maxWait = Duration.toMillis(config.tickMaxWait)
+      const untilDue = Option.match(
+        Option.flatMap(result, (r) => r.nextDueAt),
+        {
+          onNone: () => maxWait,
+          onSome: (at) => Math.min(maxWait, Math.max(0, at.getTime() - now))
+        }
+      )
+      yield* Effect.sleep(Duration.max(Duration.millis(untilDue), minTickGap)).pipe(
+        Effect.race(Effect.zipRight(Queue.take(wake), Effect.sleep(minTickGap)))
+      )
+      yield* Queue.takeAll(wake)
+    }
+  })
+
+/**
+ * Runs until interrupted: the capacity check, the due-time tick loop (and pg-boss's cron tick, and every
+ * `SEATSYNC_TICK_EVERY` if set), sync and backfill jobs.
+ */
 export const runService = (
   config: WorkerConfig,
   hooks: WorkerHooks = noHooks
@@ -108,11 +172,15 @@ export const runService = (
   Effect.gen(function* () {
     const boss = yield* Boss
     yield* warnRetired
+    const capacity = yield* verify(config.concurrency, config.backfillConcurrency)
     yield* createQueues
-    const runTick = tick(config).pipe(Effect.catchAll(logFailure("tick failed")))
-    yield* startWorking(config, hooks, [TICK_QUEUE])
+    const tickHooks: TickHooks = { onSlotDeferred: hooks.onSlotDeferred, seen: new Set() }
+    const runTick = tick(config, tickHooks).pipe(Effect.catchAll(logFailure("tick failed")))
+    const wake = yield* Queue.sliding<void>(1)
+    yield* startWorking(config, hooks, [TICK_QUEUE], Queue.offer(wake, undefined))
     // Started after the handlers, so that on shutdown ticking stops before the drain (finalizers run in reverse).
-    // pg-boss's cron inserts one tick job per cron time across all replicas; whichever replica fetches it ticks.
+    yield* dueTimeLoop(config, tickHooks, wake).pipe(Effect.forkScoped)
+    // pg-boss's cron inserts one tick job per cron time across all replicas: a backstop to the loop.
     yield* boss.schedule(TICK_QUEUE, config.tickCron, { tz: "UTC", retryLimit: 0 })
     yield* boss.work(TICK_QUEUE, { pollInterval: config.pollInterval }, () => runTick)
     if (Option.isSome(config.tickEvery)) {
@@ -122,6 +190,8 @@ export const runService = (
     yield* Effect.logInfo("seatsync-worker started").pipe(
       Effect.annotateLogs({
         concurrency: config.concurrency,
+        backfillConcurrency: config.backfillConcurrency,
+        poolSize: capacity.poolSize,
         tickCron: config.tickCron,
         bossSchema: config.bossSchema
       })
@@ -146,9 +216,10 @@ export const runOnce = (
   Effect.gen(function* () {
     const boss = yield* Boss
     yield* warnRetired
+    yield* verify(config.concurrency, config.backfillConcurrency)
     yield* createQueues
     yield* startWorking(config, hooks, [])
-    const due = yield* tick(config)
+    const due = yield* tick(config, { onSlotDeferred: hooks.onSlotDeferred, seen: new Set() })
     yield* Effect.logInfo("--once: slots due now").pipe(Effect.annotateLogs({ due: due.length }))
     const states = Effect.forEach(due, (slot) =>
       Effect.map(boss.getJobById(SYNC_QUEUE, slot.jobId), (job) => ({
@@ -163,5 +234,17 @@ export const runOnce = (
       settled = yield* states
     }
     const failed = settled.filter(({ state }) => state !== "completed").map(({ slot }) => slot)
+    // The backfills the synced slots enqueued run too before the process exits (their failure is no slot's).
+    if (config.backfillBudget > 0 && config.backfillConcurrency > 0) {
+      const synced = settled.filter(({ state }) => state === "completed").map(({ slot }) => slot)
+      const backfills = Effect.forEach(synced, (slot) =>
+        Effect.map(boss.getJobById(BACKFILL_QUEUE, backfillJobId(slot.connectionId, slot.slot)), (job) =>
+          Option.match(job, { onNone: () => "missing", onSome: (found) => found.state })
+        )
+      )
+      while (!(yield* backfills).every((state) => terminal.has(state))) {
+        yield* Effect.sleep(config.pollInterval)
+      }
+    }
     return { due, succeeded: settled.length - failed.length, failed }
   })

@@ -9,6 +9,8 @@ import { Config, type ConfigError, Duration, Option } from "effect"
 export interface WorkerConfig {
   /** Sync jobs this process runs at once. */
   readonly concurrency: number
+  /** Backfill jobs this process runs at once, on their own queue (0: this replica runs none). */
+  readonly backfillConcurrency: number
   /** Upper bound of the per-connection delay after a slot (deterministic per connection). */
   readonly scheduleSpread: Duration.Duration
   /** `last-active-dates` calls after each successful scheduled sync; 0 disables the backfill. */
@@ -19,6 +21,11 @@ export interface WorkerConfig {
   readonly tickCron: string
   /** When set, every replica also ticks on this interval (sub-minute schedules, tests). */
   readonly tickEvery: Option.Option<Duration.Duration>
+  /**
+   * Longest a replica waits between two ticks of its own: it ticks when the next slot falls due, when a job
+   * ends, and at least this often (connections added or changed meanwhile are seen by then).
+   */
+  readonly tickMaxWait: Duration.Duration
   /** Retries of a failed sync job (attempts = retries + 1). */
   readonly retryLimit: number
   /** Delay before the first retry; doubled (with jitter) for each further one. */
@@ -52,13 +59,23 @@ const positiveInt = (name: string, fallback: number, max = Number.MAX_SAFE_INTEG
     })
   )
 
+const wholeNumber = (name: string, fallback: number, min: number, max: number) =>
+  Config.integer(name).pipe(
+    Config.withDefault(fallback),
+    Config.validate({
+      message: `${name} must be a whole number from ${min} to ${max}`,
+      validation: (n) => n >= min && n <= max
+    })
+  )
+
 const duration = (name: string, fallback: Duration.DurationInput) =>
   Config.duration(name).pipe(Config.withDefault(Duration.decode(fallback)))
 
 export const WorkerConfig: Config.Config<WorkerConfig> = Config.all({
   // Each running job holds one pooled session (the connection lock) besides the process's liveness
-  // session; the store's pool has 10, so more than 8 at once could starve the rest.
-  concurrency: positiveInt("SEATSYNC_WORKER_CONCURRENCY", 2, 8),
+  // session: `Capacity` checks them against SEATSYNC_DB_POOL_SIZE and the server at start-up.
+  concurrency: positiveInt("SEATSYNC_WORKER_CONCURRENCY", 2, 200),
+  backfillConcurrency: wholeNumber("SEATSYNC_BACKFILL_CONCURRENCY", 1, 0, 200),
   scheduleSpread: duration("SEATSYNC_SCHEDULE_SPREAD", "5 minutes"),
   backfillBudget: Config.integer("SEATSYNC_BACKFILL_BUDGET").pipe(
     Config.withDefault(5000),
@@ -70,6 +87,12 @@ export const WorkerConfig: Config.Config<WorkerConfig> = Config.all({
   pauseAfterFailures: positiveInt("SEATSYNC_PAUSE_AFTER_FAILURES", 3),
   tickCron: Config.string("SEATSYNC_TICK_CRON").pipe(Config.withDefault("* * * * *")),
   tickEvery: Config.option(Config.duration("SEATSYNC_TICK_EVERY")),
+  tickMaxWait: duration("SEATSYNC_TICK_MAX_WAIT", "30 seconds").pipe(
+    Config.validate({
+      message: "SEATSYNC_TICK_MAX_WAIT must be from 1 second to 1 hour",
+      validation: (d) => Duration.toMillis(d) >= 1000 && Duration.toMillis(d) <= 3_600_000
+    })
+  ),
   retryLimit: Config.integer("SEATSYNC_RETRY_LIMIT").pipe(
     Config.withDefault(2),
     Config.validate({ message: "SEATSYNC_RETRY_LIMIT must be 0 or more", validation: (n) => n >= 0 })

@@ -32,7 +32,7 @@ import {
 import * as Boss from "../src/Boss.js"
 import * as JobLiveness from "../src/JobLiveness.js"
 import { sweepOrphans } from "../src/OrphanSweep.js"
-import { createQueues, DEAD_LETTER_QUEUE, SYNC_QUEUE } from "../src/Queues.js"
+import { BACKFILL_QUEUE, backfillJobId, createQueues, DEAD_LETTER_QUEUE, SYNC_QUEUE } from "../src/Queues.js"
 import { handleSyncJob } from "../src/SyncJob.js"
 import { tick } from "../src/Tick.js"
 import { WorkerConfig } from "../src/WorkerConfig.js"
@@ -126,7 +126,11 @@ const fresh = Effect.gen(function* () {
   yield* createQueues
   const sql = yield* SqlClient.SqlClient
   yield* sql.unsafe("DELETE FROM seatsync.connection")
-  yield* sql.unsafe("DELETE FROM seatsync_boss.job WHERE name IN ($1, $2)", [SYNC_QUEUE, DEAD_LETTER_QUEUE])
+  yield* sql.unsafe("DELETE FROM seatsync_boss.job WHERE name IN ($1, $2, $3)", [
+    SYNC_QUEUE,
+    DEAD_LETTER_QUEUE,
+    BACKFILL_QUEUE
+  ])
 })
 
 const jobState = (jobId: string) =>
@@ -237,13 +241,24 @@ describe("the worker's jobs", () => {
         const job = yield* claim("retry-acme")
         const first = yield* TestServices.provideLive(handle(config, job))
         expect(first.outcome).toBe("synced")
-        // The process died during the backfill; pg-boss hands the job out again.
+        // The process died after the sync, before its job completed; pg-boss hands the job out again.
         const second = yield* TestServices.provideLive(
           handle(config, { ...job, retryCount: 1, retryLimit: 2 })
         )
         expect(second.outcome).toBe("already-synced")
         const scheduled = (yield* runsOf(acme.id)).filter((run) => run.slot !== null)
         expect(scheduled.map((run) => run.status)).toEqual(["succeeded"])
+        // The slot's backfill is a job of its own on the backfill queue, enqueued once by both attempts.
+        const boss = yield* Boss.Boss
+        const slot = new Date((job.data as { slot: string }).slot)
+        const backfill = Option.getOrThrow(
+          yield* boss.getJobById(BACKFILL_QUEUE, backfillJobId(acme.id, slot))
+        )
+        expect(backfill.state).toBe("created")
+        const sql = yield* SqlClient.SqlClient
+        const count = yield* sql<{ readonly n: number }>`
+          SELECT count(*)::int AS n FROM seatsync_boss.job WHERE name = ${BACKFILL_QUEUE}`
+        expect(count[0]?.n).toBe(1)
       })
     )
 
@@ -255,8 +270,10 @@ describe("the worker's jobs", () => {
           const simulator = yield* Simulator.start({ users: 5 })
           // Retries left: the swept job goes back to the queue rather than to the dead letters.
           const config = yield* readConfig(simulator, [["SEATSYNC_RETRY_LIMIT", "2"]])
+          // Two organisations: connections of one organisation never run side by side.
+          const other = yield* Simulator.start({ users: 5, seed: 4242 })
           const dead = yield* connect("dead-acme", simulator.orgId, simulator.apiKey)
-          const alive = yield* connect("alive-acme", simulator.orgId, simulator.apiKey)
+          const alive = yield* connect("alive-acme", other.orgId, other.apiKey)
           yield* setDay(1, 7)
           const due = yield* tick(config)
           expect(due.map((slot) => slot.connection).sort()).toEqual(["alive-acme", "dead-acme"])

@@ -58,7 +58,13 @@ const snapshot: MetricsSnapshot = {
     },
     { connection: "acme", pausedReason: null, consecutiveFailures: 0, lastSuccessSeconds: 1_764_000_000.25 }
   ],
-  process: { startedAt: new Date("2026-11-28T12:00:00.500Z"), draining: false, jobsInFlight: 2 }
+  process: {
+    startedAt: new Date("2026-11-28T12:00:00.500Z"),
+    draining: false,
+    jobsInFlight: 2,
+    backfillsInFlight: 0,
+    slotsDeferred: 0
+  }
 }
 
 const lines = (text: string) => text.split("\n")
