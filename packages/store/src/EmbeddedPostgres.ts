@@ -57,6 +57,11 @@ export interface EmbeddedCluster {
   readonly url: Redacted.Redacted<string>
   /** The postmaster's process id. */
   readonly pid: number
+  /**
+   * Completes if the postmaster exits while the cluster's scope is open — killed, crashed or shut down by
+   * someone else — with a `DatabaseUnavailable` saying how; never while it runs.
+   */
+  readonly died: Effect.Effect<DatabaseUnavailable>
 }
 
 export class EmbeddedPostgres extends Context.Tag("@seatsync/store/EmbeddedPostgres")<
@@ -102,7 +107,8 @@ export const connectionUrl = (
       return yield* new DatabaseUnavailable({
         target,
         reason: "it is not running",
-        remedy: "Start a seatsync command that uses the database (e.g. the worker) and try again"
+        remedy:
+          "Start it with `seatsync db start` (it runs in the foreground: use another terminal) and try again"
       })
     }
     const password = yield* readPasswordFile(passwordFileFor(resolved)).pipe(
@@ -191,7 +197,8 @@ const describe = (
   user: SUPERUSER,
   password,
   url: urlFor(server.port, password),
-  pid: server.pid
+  pid: server.pid,
+  died: server.died
 })
 
 const startThrowaway = (

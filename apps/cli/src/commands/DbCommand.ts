@@ -8,13 +8,14 @@ import { Database, EmbeddedPostgres, Migrations } from "@seatsync/store"
 import { Console, Effect, Option, Redacted } from "effect"
 import { withErrorReport } from "../ErrorReport.js"
 
+/** Runs until Ctrl-C or `db stop` (exit 130), or until PostgreSQL dies under it (exit 8, saying how). */
 const runUntilInterrupted = Effect.gen(function* () {
   const cluster = yield* EmbeddedPostgres.EmbeddedPostgres
   yield* Console.log(
     `Embedded PostgreSQL running in ${cluster.dataDir} on ${cluster.host}:${cluster.port} (migrated). ` +
       "`seatsync db url` prints a psql URL; Ctrl-C or `seatsync db stop` stops it."
   )
-  return yield* Effect.never
+  return yield* Effect.flatMap(cluster.died, Effect.fail)
 }).pipe(Effect.provide(Database.layerPersistent))
 
 const start = Command.make("start", {}, () =>

@@ -30,6 +30,11 @@ export interface ServerOptions {
 export interface RunningServer {
   readonly port: number
   readonly pid: number
+  /**
+   * Completes when the postmaster exits on its own (killed, crashed, shut down by someone else) with
+   * why — the signal or exit code and its last output line — as a `DatabaseUnavailable`.
+   */
+  readonly died: Effect.Effect<DatabaseUnavailable>
 }
 
 /** Starts `postgres`, retrying on another free port if a port we picked was taken meanwhile. */
@@ -49,7 +54,18 @@ export const startServer = (
         ))
       const outcome = yield* startOnPort(binaries, user, options, port)
       if (outcome._tag === "Started") {
-        return { port, pid: outcome.process.pid }
+        const started = outcome.process
+        return {
+          port,
+          pid: started.pid,
+          died: Effect.map(Deferred.await(started.exited), (exit) =>
+            embeddedFailure(
+              options.dataDir,
+              `PostgreSQL (pid ${started.pid}) ${exit.signal === null ? `exited with code ${exit.code}` : `was stopped by ${exit.signal}`}${lastLine(started.recentOutput())}`,
+              "Look for the cause in the system log (out of memory, a full disk, someone killing it), then start it again"
+            )
+          )
+        }
       }
       if (
         outcome.output.includes("could not bind") &&
@@ -71,6 +87,12 @@ export const startServer = (
   })
 
 const lastLines = (text: string, count: number) => text.split("\n").slice(-count).join(" | ")
+
+/** ` (its last words: "…")`, or nothing when it said nothing. */
+const lastLine = (text: string) => {
+  const line = text.split("\n").at(-1)?.trim() ?? ""
+  return line === "" ? "" : ` (its last output: "${line}")`
+}
 
 type StartOutcome =
   | { readonly _tag: "Started"; readonly process: PostgresProcess }
