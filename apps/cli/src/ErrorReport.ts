@@ -15,6 +15,25 @@ const tagged = (error: unknown): { readonly _tag: string; readonly message: stri
     ? { _tag: error._tag, message: error instanceof Error ? error.message : String(error) }
     : undefined
 
+/**
+ * The fix for a request that got no answer at all, by why (the client's `AtlassianUnavailable.transport`):
+ * nothing listens at the address, or nothing answered in time. Undefined for a server's own error status.
+ */
+export const transportAdvice = (error: unknown, again = "run the sync again"): string | undefined => {
+  const transport =
+    typeof error === "object" && error !== null && "transport" in error ? error.transport : undefined
+  switch (transport) {
+    case "unreachable":
+      return "Nothing answers at that address: check ATLASSIAN_ADMIN_BASE_URL (unset, it is https://api.atlassian.com/admin), then the network, DNS or proxy between this machine and Atlassian."
+    case "timeout":
+      return `No answer came in time: check the network or proxy to that address and ${again}; if Atlassian is only slow, raise SEATSYNC_REQUEST_TIMEOUT (seconds).`
+    case "network":
+      return `The connection broke: check the network or proxy to that address and ${again}.`
+    default:
+      return undefined
+  }
+}
+
 /** The sentence and exit code for one failure. */
 export const reportFor = (error: unknown): Report => {
   const known = tagged(error)
@@ -38,8 +57,24 @@ export const reportFor = (error: unknown): Report => {
         sentence: `${message}. Check the organisation id: it is the UUID after /o/ in https://admin.atlassian.com/o/<orgId>/…, and the key must belong to that organisation.`,
         code: ExitCodes.orgNotFound
       }
+    case "AtlassianUnavailable": {
+      const advice = transportAdvice(error)
+      if (advice !== undefined)
+        return {
+          sentence: `${message}. Nothing was changed in the database. ${advice}`,
+          code: ExitCodes.atlassianUnavailable
+        }
+      return {
+        sentence: `${message}. Nothing was changed in the database; run the sync again later.`,
+        code: ExitCodes.atlassianUnavailable
+      }
+    }
+    case "UnexpectedRedirect":
+      return {
+        sentence: `${message}. Nothing was changed in the database.`,
+        code: ExitCodes.unexpectedResponse
+      }
     case "RateLimited":
-    case "AtlassianUnavailable":
       return {
         sentence: `${message}. Nothing was changed in the database; run the sync again later.`,
         code: ExitCodes.atlassianUnavailable

@@ -88,7 +88,7 @@ describe("sync progress display", () => {
       "  … products       1 page      5 records",
       "  … users         12 pages  1200 records · 2 rejected",
       "  … group grants   3 pages     3 records",
-      "  API 31 calls · 4 retries · 3 rate-limits (429) · 6.2 s waited"
+      "  API 31 calls · 4 retries · 3 rate-limits (429) · 6.2 s waited (summed over concurrent requests)"
     ])
   })
 
@@ -100,7 +100,7 @@ describe("sync progress display", () => {
     ])
     expect(renderSyncProgress(state, 2000).slice(1)).toEqual([
       "  ✓ users     1 page   1 records",
-      "  API 1 call · 1 retry · 1 rate-limit (429) · 1.0 s waited",
+      "  API 1 call · 1 retry · 1 rate-limit (429) · 1.0 s waited (summed over concurrent requests)",
       "  merging 1 staged record into the live tables…"
     ])
   })

@@ -4,18 +4,18 @@
  * chunk in progress as interrupted, and `--resume` continues with what was left of the budget.
  */
 import { Args, Command, Options } from "@effect/cli"
+import { describeRetryNotice } from "@seatsync/atlassian-client"
 import { ConnectionRunner } from "@seatsync/sync"
 import { Clock, Console, Effect, Option } from "effect"
 import { withErrorReport } from "../ErrorReport.js"
 import {
   type BackfillProgressState,
-  backfillEtaMillis,
+  backfillFinished,
   chunkMerged,
-  formatDuration,
   initialBackfillProgress,
   userAsked
 } from "../progress/BackfillProgress.js"
-import { progressBar, renderBackfillProgress } from "../progress/BackfillProgressView.js"
+import { renderBackfillLine, renderBackfillProgress } from "../progress/BackfillProgressView.js"
 import { isLiveTerminal, liveDisplay } from "../progress/LiveDisplay.js"
 import { runnerLayer } from "../Runner.js"
 
@@ -60,32 +60,39 @@ const lastActive = Command.make(
               render: renderBackfillProgress,
               output: process.stderr
             })
-            return yield* session.backfill({
+            const done = yield* session.backfill({
               budget: args.budget,
               resume: args.resume,
               onUserAsked: (asked, remaining) =>
                 display.update((state) => userAsked(state, asked, remaining)),
-              onProgress: (done, remaining) => display.update((state) => chunkMerged(state, done, remaining))
+              onProgress: (done, remaining) => display.update((state) => chunkMerged(state, done, remaining)),
+              onRetry: (notice) =>
+                display.update((state) => ({ ...state, lastRetry: describeRetryNotice(notice) }))
             })
+            // The last frame says it is over: full, done — not the budget still unused.
+            yield* display.update((state) => backfillFinished(state, done.users, done.remainingBudget))
+            return done
           }
           // Anything else (a log file, CI): one line per merged chunk.
           const started = yield* Clock.currentTimeMillis
           let state: BackfillProgressState = initial
-          return yield* session.backfill({
+          const done = yield* session.backfill({
             budget: args.budget,
             resume: args.resume,
             onProgress: (done, remaining) =>
               Effect.gen(function* () {
                 state = chunkMerged(state, done, remaining)
                 const elapsed = (yield* Clock.currentTimeMillis) - started
-                const total = state.asked + state.remaining
-                const eta =
-                  remaining === 0 ? "done" : `ETA ≤ ${formatDuration(backfillEtaMillis(state, elapsed))}`
-                yield* Console.log(
-                  `  ${progressBar(done, total, 30)} ${done} users merged, ${remaining} calls left, ${eta}`
-                )
-              })
+                yield* Console.log(renderBackfillLine(state, elapsed))
+              }),
+            onRetry: (notice) => Console.log(`  ↻ ${describeRetryNotice(notice)}`)
           })
+          // A last line that says it is over, unless the last chunk's line already did (budget used up).
+          if (state.remaining > 0 || state.merged !== done.users) {
+            state = backfillFinished(state, done.users, done.remainingBudget)
+            yield* Console.log(renderBackfillLine(state, (yield* Clock.currentTimeMillis) - started))
+          }
+          return done
         })
       )
       yield* Console.log(

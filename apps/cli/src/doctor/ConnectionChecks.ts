@@ -4,6 +4,7 @@
  */
 import type { ManagedAccount, Workspace } from "@seatsync/atlassian-client"
 import { Either, Option } from "effect"
+import { transportAdvice } from "../ErrorReport.js"
 import { type Check, fail, pass, type Section, skip, warn } from "./Check.js"
 import type { ApiProbes, Observations, Probe, ProbeError, Subject } from "./Observations.js"
 
@@ -33,6 +34,10 @@ const unreachableFix =
 
 const isTransient = (error: ProbeError) =>
   error._tag === "AtlassianUnavailable" || error._tag === "RateLimited"
+
+/** The fix when Atlassian could not be asked: where nothing answered, the address is the likely fault. */
+const transientFix = (error: ProbeError) =>
+  transportAdvice(error, "run `seatsync doctor` again") ?? unreachableFix
 
 /** The API key could be had: decrypted, or from the environment. */
 const keyCheck = (observations: Observations): Check => {
@@ -68,7 +73,7 @@ const keyValidCheck = (observations: Observations): Check => {
     return fail("key valid", error.message, newKeyFix(observations.subject))
   if (error._tag === "OrgNotFound" || error._tag === "Forbidden")
     return pass("key valid", "accepted by Atlassian (it authenticated)")
-  return fail("key valid", `could not be checked: ${error.message}`, unreachableFix)
+  return fail("key valid", `could not be checked: ${error.message}`, transientFix(error))
 }
 
 const orgCheck = (observations: Observations): Check => {
@@ -169,7 +174,7 @@ const directoryCheck = (observations: Observations, api: ApiProbes): Check =>
           : fail(
               "v2 directory API",
               error.message,
-              isTransient(error) ? unreachableFix : "Report this with the request id in the message"
+              isTransient(error) ? transientFix(error) : "Report this with the request id in the message"
             )
   })
 
@@ -299,7 +304,7 @@ const jiraCheck = (observations: Observations): Check => {
             "Jira credentials",
             error.message,
             isTransient(error)
-              ? unreachableFix
+              ? transientFix(error)
               : `Store a current API token of a Jira administrator: \`${connectUpdate(subject, `--jira-email ${email} --jira-token-env VAR`)}\``
           )
       })

@@ -13,13 +13,27 @@ export interface BackfillProgressState {
   readonly merged: number
   /** `last-active-dates` calls per minute the client is paced to (Atlassian's limit: 200). */
   readonly callsPerMinute: number
+  /**
+   * The backfill has ended. Budget may be left (no stale user was left to ask about), so `remaining` alone
+   * cannot say it is over.
+   */
+  readonly finished: boolean
+  /** The latest retry the client announced, in words (shown until the backfill finishes). */
+  readonly lastRetry?: string | undefined
 }
 
 export const initialBackfillProgress = (
   connectionName: string,
   budget: number,
   callsPerMinute: number
-): BackfillProgressState => ({ connectionName, asked: 0, remaining: budget, merged: 0, callsPerMinute })
+): BackfillProgressState => ({
+  connectionName,
+  asked: 0,
+  remaining: budget,
+  merged: 0,
+  callsPerMinute,
+  finished: false
+})
 
 /** After one more answered call (`asked` so far, `remaining` budget after it). */
 export const userAsked = (
@@ -38,6 +52,19 @@ export const chunkMerged = (
   merged: done,
   asked: Math.max(state.asked, done),
   remaining
+})
+
+/** After the backfill returned: `merged` users merged in all, `remaining` budget left unused. */
+export const backfillFinished = (
+  state: BackfillProgressState,
+  merged: number,
+  remaining: number
+): BackfillProgressState => ({
+  ...state,
+  merged,
+  asked: Math.max(state.asked, merged),
+  remaining,
+  finished: true
 })
 
 /** Below this many answers the observed rate says little; the paced rate is the better guess. */

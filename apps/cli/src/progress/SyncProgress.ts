@@ -2,6 +2,7 @@
  * The state of a running sync as a live display shows it, folded from the pipeline's `ProgressEvent`s:
  * pure, so the display's content is tested without a terminal.
  */
+import type { RetryNotice } from "@seatsync/atlassian-client"
 import type { ProgressEvent } from "@seatsync/sync"
 
 /** One API listing of the run (`users`, `groups`, `group grants`, `products`, `roles`). */
@@ -32,6 +33,8 @@ export interface SyncProgressState {
   readonly api: ApiProgress
   /** Records handed to the merge (set when the merge starts). */
   readonly staged: number | undefined
+  /** The latest retry the client announced (shown until the merge starts). */
+  readonly lastRetry: RetryNotice | undefined
 }
 
 export const initialSyncProgress = (connectionName: string): SyncProgressState => ({
@@ -41,7 +44,8 @@ export const initialSyncProgress = (connectionName: string): SyncProgressState =
   phase: "starting",
   sources: [],
   api: { apiCalls: 0, retries: 0, rateLimited: 0, sleptMillis: 0 },
-  staged: undefined
+  staged: undefined,
+  lastRetry: undefined
 })
 
 /** The state after one more event. */
@@ -84,6 +88,8 @@ export const reduceSyncProgress = (state: SyncProgressState, event: ProgressEven
           sleptMillis: event.sleptMillis
         }
       }
+    case "Retrying":
+      return { ...state, lastRetry: event.notice }
     case "Merging":
       return {
         ...state,

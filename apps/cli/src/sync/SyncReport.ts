@@ -1,6 +1,8 @@
 /** Renders a sync's progress as log lines and its summary as a short text block. */
+import { describeRetryNotice } from "@seatsync/atlassian-client"
 import type { ProgressEvent, SyncEntity, SyncSummary } from "@seatsync/sync"
 import { Effect } from "effect"
+import { waitedLabel } from "../progress/SyncProgressView.js"
 
 const line = (text: string) => Effect.sync(() => process.stdout.write(`${text}\n`))
 
@@ -26,6 +28,9 @@ export const renderProgress = (event: ProgressEvent): Effect.Effect<void> => {
     case "ApiStats":
       // Counters without a page of their own: the plain lines already carry retries and 429s per page.
       return Effect.void
+    case "Retrying":
+      // Never a silent retry: what failed, where, attempt N of M and the wait.
+      return line(`  ↻ ${describeRetryNotice(event.notice)}`)
     case "Merging":
       return line(
         `→ merging ${Object.values(event.staged).reduce((sum, n) => sum + (n ?? 0), 0)} staged records into the live tables`
@@ -62,6 +67,6 @@ export const renderSummary = (summary: SyncSummary, databaseLabel: string): stri
     format(header),
     ...rows.map(format),
     `  quarantined ${summary.quarantined} · seat-ledger rows ${summary.ledgerRows}`,
-    `  API         ${summary.api.apiCalls} calls · ${summary.api.retries} retries · ${summary.api.rateLimited} rate-limited · ${(summary.api.sleptMillis / 1000).toFixed(1)} s waited`
+    `  API         ${summary.api.apiCalls} calls · ${summary.api.retries} retries · ${summary.api.rateLimited} rate-limited · ${(summary.api.sleptMillis / 1000).toFixed(1)} s waited ${waitedLabel}`
   ].join("\n")
 }
