@@ -23,12 +23,22 @@ export const ExitCodes = {
 } as const
 
 /**
+ * The one line an interrupted command prints (Ctrl-C or SIGTERM), after its finalizers ran: the work in
+ * progress — a sync's run, a backfill's chunk — was rolled back and recorded as interrupted.
+ */
+export const interruptedSentence =
+  "seatsync: interrupted (Ctrl-C or SIGTERM): the work in progress was stopped and changed nothing; a sync or backfill records its run as interrupted."
+
+/**
  * `runMain` teardown: the code of an `ExitCode` failure, 2 for a command line @effect/cli rejected (it has
- * printed why), 130 for Ctrl-C, 1 for anything else.
+ * printed why), 130 for Ctrl-C or SIGTERM (saying so in one line), 1 for anything else.
  */
 export const teardown = <E, A>(exit: Exit.Exit<E, A>, onExit: (code: number) => void) => {
   if (Exit.isSuccess(exit)) return onExit(ExitCodes.ok)
-  if (Cause.isInterruptedOnly(exit.cause)) return onExit(ExitCodes.interrupted)
+  if (Cause.isInterruptedOnly(exit.cause)) {
+    process.stderr.write(`${interruptedSentence}\n`)
+    return onExit(ExitCodes.interrupted)
+  }
   const failure = Cause.failureOption(exit.cause)
   const code = Option.match(failure, {
     onNone: () => ExitCodes.unexpected,

@@ -3,7 +3,8 @@ import { Simulator } from "@seatsync/atlassian-simulator"
 import { Checkpoints, Connections, Database, SyncRuns } from "@seatsync/store"
 import { Effect, Option, Schedule } from "effect"
 import * as TestServices from "effect/TestServices"
-import { runCli, spawnCli, tempDataDir } from "./support.js"
+import { interruptedSentence } from "../src/ExitCode.js"
+import { errorSentences, runCli, spawnCli, tempDataDir } from "./support.js"
 
 /**
  * Runs `seatsync …args` and sends it SIGINT — the way an operator presses Ctrl-C — as soon as `ready`
@@ -56,7 +57,8 @@ describe("seatsync backfill last-active", () => {
         // Not a terminal: one plain line per merged chunk.
         expect(interrupted.stdout).toMatch(/\[█{20}░{10}\] 200 users merged, 100 calls left, ETA ≤ \d+ s/)
         expect(interrupted.stdout).not.toContain("✓ asked about")
-        expect(interrupted.stderr).not.toContain("seatsync:")
+        // One line says it was interrupted and changed nothing; no error sentence.
+        expect(errorSentences(interrupted.stderr)).toEqual([interruptedSentence])
 
         const afterInterrupt = yield* ledger(dataDir)
         // The sync, the merged chunk of 200, and the chunk Ctrl-C stopped, recorded as interrupted.
