@@ -63,7 +63,10 @@ describe("seatsync db and migrate", () => {
         expect((yield* runCli(["db", "status"], env)).stdout).toContain("stopped")
         const noUrl = yield* runCli(["db", "url"], env)
         expect(noUrl.code).toBe(8)
-        expect(noUrl.stderr).toContain("not running")
+        expect(noUrl.stderr).toContain(
+          "it is not running. Start it with `seatsync db start` (it runs in the foreground: use another terminal) and try again"
+        )
+        expect(noUrl.stderr).not.toContain("worker")
       }),
     120_000
   )

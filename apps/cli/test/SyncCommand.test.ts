@@ -87,7 +87,18 @@ describe("seatsync sync", () => {
           ATLASSIAN_API_KEY: "right-key"
         })
         expect(badOrgId.code).toBe(2)
-        expect(badOrgId.stderr).toContain("is not an organisation id")
+        expect(badOrgId.stderr).toContain('"../../etc" is not a whole organisation id')
+
+        // A truncated paste is a usage error before anything is sent, not a 404 (exit 5) from Atlassian.
+        const requestsBefore = yield* simulator.requestCount
+        const truncated = yield* runCli(["sync", "--org-id", simulator.orgId.slice(0, 30)], {
+          ...env,
+          ATLASSIAN_API_KEY: "right-key"
+        })
+        expect(truncated.code).toBe(2)
+        expect(truncated.stderr).toContain(`"${simulator.orgId.slice(0, 30)}" is not a whole organisation id`)
+        expect(truncated.stderr).toContain("copy all of it")
+        expect(yield* simulator.requestCount).toBe(requestsBefore)
 
         const keyWithSpace = yield* runCli(["sync", "--org-id", simulator.orgId], {
           ...env,

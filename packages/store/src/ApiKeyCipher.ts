@@ -15,12 +15,19 @@ export const howToMakeAKey =
   "Generate one with `openssl rand -base64 32` (or `node -e \"console.log(require('crypto').randomBytes(32).toString('base64'))\"`) " +
   "and keep it in a secret store: without it the stored API keys cannot be read"
 
-export class EncryptionKeyMissing extends Schema.TaggedError<EncryptionKeyMissing>()(
-  "EncryptionKeyMissing",
-  {}
-) {
+export class EncryptionKeyMissing extends Schema.TaggedError<EncryptionKeyMissing>()("EncryptionKeyMissing", {
+  /**
+   * The connection whose stored secret was to be read. Then a new key is the wrong advice (it cannot
+   * decrypt what was stored): the message asks for the key it was stored with.
+   */
+  connection: Schema.optional(Schema.String)
+}) {
   override get message() {
-    return `SEATSYNC_ENCRYPTION_KEY is not set, so an API key cannot be stored encrypted. ${howToMakeAKey}`
+    return this.connection === undefined
+      ? `SEATSYNC_ENCRYPTION_KEY is not set, so an API key cannot be stored encrypted. ${howToMakeAKey}`
+      : `SEATSYNC_ENCRYPTION_KEY is not set, so the stored secrets of connection "${this.connection}" cannot be read. ` +
+          "Set it to the key they were stored with (a newly generated key cannot decrypt them); if that key is lost, " +
+          `store the API key again with \`seatsync connect ${this.connection} --update --api-key-stdin\``
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * What makes a connection's settings valid — its name, organisation id, schedule and time zone, inactivity
- * threshold, site and Jira email — as one set of schemas. The CLI checks a user's input with `check` before
+ * threshold, site, Jira email and API key expiry date — as one set of schemas. The CLI checks a user's input with `check` before
  * it talks to Atlassian (naming the option at fault), and `Connections.upsert` enforces the same schemas
  * again when a connection is stored, whoever stores it.
  */
@@ -20,6 +20,31 @@ export const OrgId = Schema.String.pipe(
     message: () =>
       "an organisation id is the UUID after /o/ in https://admin.atlassian.com/o/<orgId>/ (letters, digits and hyphens)"
   })
+)
+
+/**
+ * An organisation id as Atlassian issues it, a full UUID: what a user types (`connect --org-id`,
+ * `sync --org-id`) is held to this, so that a truncated paste is a usage error before anything is sent
+ * rather than a 404 from Atlassian. Stored ids are held only to `OrgId`.
+ */
+export const AtlassianOrgId = Schema.String.pipe(
+  Schema.pattern(/^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/, {
+    message: (issue) =>
+      `"${String(issue.actual)}" is not a whole organisation id: it is a UUID of 36 characters such as ` +
+      "8f2c6a0e-1b3d-4c5e-9f70-112233445566, the part after /o/ in https://admin.atlassian.com/o/<orgId>/ " +
+      "(copy all of it)"
+  })
+)
+
+/** A key expiry date as Atlassian shows it when the key is created: a calendar day, YYYY-MM-DD. */
+export const KeyExpiryDate = Schema.String.pipe(
+  Schema.filter(
+    (day) => /^\d{4}-\d{2}-\d{2}$/.test(day) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day),
+    {
+      message: (issue) =>
+        `"${String(issue.actual)}" is not a date as YYYY-MM-DD (the expiry date Atlassian shows when the key is created)`
+    }
+  )
 )
 
 const isTimeZone = (zone: string): boolean => {
@@ -91,14 +116,17 @@ export const JiraEmail = Schema.String.pipe(
 export interface ConnectionSettings {
   readonly name?: string | undefined
   readonly orgId?: string | undefined
+  /** An organisation id the user typed: a full UUID (`AtlassianOrgId`), reported as `orgId`. */
+  readonly typedOrgId?: string | undefined
   readonly schedule?: string | undefined
   readonly timeZone?: string | undefined
   readonly inactiveAfterDays?: number | undefined
   readonly siteUrl?: string | undefined
   readonly jiraEmail?: string | undefined
+  readonly apiKeyExpiresOn?: string | undefined
 }
 
-export type Setting = keyof ConnectionSettings
+export type Setting = Exclude<keyof ConnectionSettings, "typedOrgId">
 
 /** One setting broke its rule: which, the value, and why. */
 export class ConnectionRuleViolation extends Schema.TaggedError<ConnectionRuleViolation>()(
@@ -111,7 +139,8 @@ export class ConnectionRuleViolation extends Schema.TaggedError<ConnectionRuleVi
       "timeZone",
       "inactiveAfterDays",
       "siteUrl",
-      "jiraEmail"
+      "jiraEmail",
+      "apiKeyExpiresOn"
     ),
     reason: Schema.String
   }
@@ -122,27 +151,37 @@ export class ConnectionRuleViolation extends Schema.TaggedError<ConnectionRuleVi
 }
 
 const decoders: {
-  readonly [K in Setting]: (value: unknown) => Effect.Effect<unknown, ParseResult.ParseError>
+  readonly [K in keyof ConnectionSettings]-?: (
+    value: unknown
+  ) => Effect.Effect<unknown, ParseResult.ParseError>
 } = {
   name: Schema.decodeUnknown(ConnectionName),
   orgId: Schema.decodeUnknown(OrgId),
+  typedOrgId: Schema.decodeUnknown(AtlassianOrgId),
   timeZone: Schema.decodeUnknown(TimeZone),
   schedule: Schema.decodeUnknown(CronSchedule),
   inactiveAfterDays: Schema.decodeUnknown(InactiveAfterDays),
   siteUrl: Schema.decodeUnknown(SiteUrl),
-  jiraEmail: Schema.decodeUnknown(JiraEmail)
+  jiraEmail: Schema.decodeUnknown(JiraEmail),
+  apiKeyExpiresOn: Schema.decodeUnknown(KeyExpiryDate)
 }
 
 /** The order settings are checked in: the time zone before the schedule read in it. */
-const order: ReadonlyArray<Setting> = [
+const order: ReadonlyArray<keyof ConnectionSettings> = [
   "name",
   "orgId",
+  "typedOrgId",
   "timeZone",
   "schedule",
   "inactiveAfterDays",
   "siteUrl",
-  "jiraEmail"
+  "jiraEmail",
+  "apiKeyExpiresOn"
 ]
+
+/** The setting a violation is reported under: a typed org id is the org id. */
+const reportedAs = (setting: keyof ConnectionSettings): Setting =>
+  setting === "typedOrgId" ? "orgId" : setting
 
 /** The rule's own sentence (the first issue), without the schema's internals. */
 const messageOf = (error: ParseResult.ParseError): string =>
@@ -156,7 +195,9 @@ export const check = (settings: ConnectionSettings): Effect.Effect<void, Connect
       const value = settings[setting]
       if (value === undefined) return Effect.void
       return decoders[setting](value).pipe(
-        Effect.mapError((error) => new ConnectionRuleViolation({ setting, reason: messageOf(error) }))
+        Effect.mapError(
+          (error) => new ConnectionRuleViolation({ setting: reportedAs(setting), reason: messageOf(error) })
+        )
       )
     },
     { discard: true }

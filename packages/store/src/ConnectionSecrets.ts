@@ -47,6 +47,10 @@ export type SecretError =
   | ApiKeyCipher.EncryptionKeyInvalid
   | ApiKeyCipher.ApiKeyUndecryptable
 
+/** Reading a stored secret without the key: the error names the connection, so it asks for the old key. */
+const readingNeedsTheKey = (connection: Connection) =>
+  Effect.fail(new ApiKeyCipher.EncryptionKeyMissing({ connection: connection.name }))
+
 /** The connection's stored org API key, decrypted; none when it was stored without one. */
 export const storedApiKey = (
   connection: Connection
@@ -54,6 +58,7 @@ export const storedApiKey = (
   const ciphertext = connection.apiKeyCiphertext
   if (ciphertext === null) return Effect.succeed(Option.none())
   return ApiKeyCipher.requireEncryptionKey.pipe(
+    Effect.catchTag("EncryptionKeyMissing", () => readingNeedsTheKey(connection)),
     Effect.flatMap((key) => ApiKeyCipher.decrypt(key, connection.name, ciphertext)),
     Effect.map(Option.some)
   )
@@ -70,6 +75,7 @@ export const jiraCredentials = (
   const ciphertext = connection.jiraTokenCiphertext
   if (email === null || ciphertext === null) return Effect.succeed(Option.none())
   return ApiKeyCipher.requireEncryptionKey.pipe(
+    Effect.catchTag("EncryptionKeyMissing", () => readingNeedsTheKey(connection)),
     Effect.flatMap((key) => ApiKeyCipher.decrypt(key, jiraTokenContext(connection.name), ciphertext)),
     Effect.catchTag("ApiKeyUndecryptable", () =>
       Effect.fail(new JiraTokenUndecryptable({ connection: connection.name }))

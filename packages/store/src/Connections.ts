@@ -26,6 +26,11 @@ export class Connection extends Schema.Class<Connection>("Connection")({
   inactiveAfterDays: Schema.Int,
   /** The org API key, AES-256-GCM-encrypted; null when the key comes from the environment. */
   apiKeyCiphertext: Schema.NullOr(Schema.Uint8ArrayFromSelf),
+  /**
+   * The day the stored key expires (YYYY-MM-DD), as Atlassian showed it when the key was created; null when
+   * not recorded. A new key without a date clears it.
+   */
+  apiKeyExpiresOn: Schema.optionalWith(Schema.NullOr(Schema.String), { default: () => null }),
   /** The Atlassian account email for Jira's site API (`/rest/api/3/applicationrole`), if configured. */
   jiraEmail: Schema.NullOr(Schema.String),
   /** That account's API token, AES-256-GCM-encrypted like the org key. */
@@ -55,6 +60,7 @@ export const ConnectionInput = Schema.Struct({
   timeZone: Schema.optional(ConnectionRules.TimeZone),
   inactiveAfterDays: Schema.optional(ConnectionRules.InactiveAfterDays),
   apiKeyCiphertext: Schema.optional(Schema.NullOr(Schema.Uint8ArrayFromSelf)),
+  apiKeyExpiresOn: Schema.optional(Schema.NullOr(ConnectionRules.KeyExpiryDate)),
   /** Set both or neither (a database constraint holds them together). */
   jiraEmail: Schema.optional(Schema.NullOr(ConnectionRules.JiraEmail)),
   jiraTokenCiphertext: Schema.optional(Schema.NullOr(Schema.Uint8ArrayFromSelf))
@@ -68,12 +74,14 @@ const optionalColumns = [
   ["timeZone", "time_zone"],
   ["inactiveAfterDays", "inactive_after_days"],
   ["apiKeyCiphertext", "api_key_ciphertext"],
+  ["apiKeyExpiresOn", "api_key_expires_on"],
   ["jiraEmail", "jira_email"],
   ["jiraTokenCiphertext", "jira_token_ciphertext"]
 ] as const
 
 const selectColumns = `id, name, org_id AS "orgId", site_url AS "siteUrl", guard, schedule, time_zone AS "timeZone",
   inactive_after_days AS "inactiveAfterDays", api_key_ciphertext AS "apiKeyCiphertext",
+  to_char(api_key_expires_on, 'YYYY-MM-DD') AS "apiKeyExpiresOn",
   jira_email AS "jiraEmail", jira_token_ciphertext AS "jiraTokenCiphertext", paused_at AS "pausedAt",
   paused_reason AS "pausedReason", consecutive_failures AS "consecutiveFailures",
   created_at AS "createdAt", updated_at AS "updatedAt"`

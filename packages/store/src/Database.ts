@@ -63,15 +63,30 @@ const describeCause = (cause: unknown): string => {
   return String(cause)
 }
 
-const scrub = (text: string, secret: string | undefined) =>
-  secret === undefined || secret === "" ? text : text.split(secret).join("***")
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+
+/**
+ * Hides the password in a driver's message, but never inside the server's own name (`host:port` and the
+ * host): a short password such as "e" would otherwise turn db.example.invalid into db.***xampl***.invalid,
+ * and a name printed whole reveals nothing the target does not already show.
+ */
+const scrub = (text: string, secret: string | undefined, target: string) => {
+  if (secret === undefined || secret === "") return text
+  const names = [target, target.replace(/:\d+$/, "")].filter((name) => name !== "")
+  // With a capturing group, split keeps the names at the odd positions.
+  return text
+    .split(new RegExp(`(${names.map(escapeRegExp).join("|")})`))
+    .map((piece, index) => (index % 2 === 1 ? piece : piece.split(secret).join("***")))
+    .join("")
+}
 
 const unavailable = (target: string, cause: unknown, secret: string | undefined, remedy: string) =>
   new DatabaseUnavailable({
     target,
     reason: scrub(
       `cannot connect: ${describeCause(cause instanceof Error && "cause" in cause && cause.cause !== undefined ? cause.cause : cause)}`,
-      secret
+      secret,
+      target
     ),
     remedy
   })

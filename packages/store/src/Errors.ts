@@ -76,14 +76,17 @@ export class DeletionGuardTripped extends Schema.TaggedError<DeletionGuardTrippe
 /** Another process is already syncing this connection (it holds the connection's advisory lock). */
 export class LockHeld extends Schema.TaggedError<LockHeld>()("LockHeld", {
   connectionId: Schema.Number,
+  /** The connection's name, which the operator knows it by (absent in errors recorded before it was added). */
+  connectionName: Schema.optional(Schema.String),
   /** The run that holds it, when the ledger shows one running. */
   heldBy: Schema.optional(Schema.Number)
 }) {
   override get message() {
     const holder = this.heldBy === undefined ? "another process" : `run ${this.heldBy}`
-    return (
-      `Connection ${this.connectionId} is already being synced by ${holder}; wait for it to finish ` +
-      "(or stop it) and try again"
-    )
+    const connection =
+      this.connectionName === undefined
+        ? `Connection ${this.connectionId}`
+        : `Connection ${this.connectionName}`
+    return `${connection} is already being synced by ${holder}; wait for it to finish (or stop it) and try again`
   }
 }

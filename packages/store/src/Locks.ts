@@ -33,18 +33,21 @@ export const withConnectionLock = <A, E, R>(
           (rows) => {
             const row: { readonly locked?: unknown } | undefined = rows[0]
             if (row?.locked === true) return Effect.void
+            // The name the operator knows the connection by, and the run holding it if the ledger shows one.
             return Effect.flatMap(
-              sql<{ readonly id: string }>`
-                SELECT id FROM seatsync.sync_run
-                WHERE connection_id = ${connectionId} AND status = 'running'
-                ORDER BY id DESC LIMIT 1`,
-              (running) =>
+              sql<{ readonly name: string; readonly running: string | null }>`
+                SELECT c.name,
+                       (SELECT r.id FROM seatsync.sync_run AS r
+                        WHERE r.connection_id = c.id AND r.status = 'running'
+                        ORDER BY r.id DESC LIMIT 1) AS running
+                FROM seatsync.connection AS c WHERE c.id = ${connectionId}`,
+              ([holder]) =>
                 Effect.fail(
-                  new LockHeld(
-                    running[0] === undefined
-                      ? { connectionId }
-                      : { connectionId, heldBy: Number(running[0].id) }
-                  )
+                  new LockHeld({
+                    connectionId,
+                    ...(holder === undefined ? {} : { connectionName: holder.name }),
+                    ...(holder?.running == null ? {} : { heldBy: Number(holder.running) })
+                  })
                 )
             )
           }

@@ -7,6 +7,7 @@ import { Effect, type ParseResult, Schema } from "effect"
 import initial from "./migrations/0001_initial.js"
 import orgModel from "./migrations/0002_org_model.js"
 import operations from "./migrations/0003_operations.js"
+import keyExpiry from "./migrations/0004_key_expiry.js"
 import reconciliation from "./migrations/0005_reconciliation.js"
 import spend from "./migrations/0006_spend.js"
 
@@ -15,6 +16,7 @@ export const migrations = {
   "0001_initial": initial,
   "0002_org_model": orgModel,
   "0003_operations": operations,
+  "0004_key_expiry": keyExpiry,
   "0005_reconciliation": reconciliation,
   "0006_spend": spend
 } as const

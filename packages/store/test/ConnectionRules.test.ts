@@ -45,6 +45,32 @@ describe("ConnectionRules.check", () => {
     })
   )
 
+  it.effect("a typed org id must be a whole UUID; a truncated paste is refused as the org id", () =>
+    Effect.gen(function* () {
+      yield* ConnectionRules.check({ typedOrgId: "8f2c6a0e-1b3d-4c5e-9f70-112233445566" })
+      const truncated = yield* violation({ typedOrgId: "8f2c6a0e-1b3d-4c5e-9f70-1122334455" })
+      expect(truncated.setting).toBe("orgId")
+      expect(truncated.reason).toContain(
+        '"8f2c6a0e-1b3d-4c5e-9f70-1122334455" is not a whole organisation id'
+      )
+      expect(truncated.reason).toContain("copy all of it")
+      // Stored ids (and the store's own fixtures) are held only to the looser OrgId rule.
+      yield* ConnectionRules.check({ orgId: "org-acme" })
+    })
+  )
+
+  it.effect("a key expiry date is a real calendar day, YYYY-MM-DD", () =>
+    Effect.gen(function* () {
+      yield* ConnectionRules.check({ apiKeyExpiresOn: "2027-02-28" })
+      expect((yield* violation({ apiKeyExpiresOn: "2027-02-30" })).setting).toBe("apiKeyExpiresOn")
+      const slashes = yield* violation({ apiKeyExpiresOn: "28/02/2027" })
+      expect(slashes.setting).toBe("apiKeyExpiresOn")
+      expect(slashes.reason).toBe(
+        '"28/02/2027" is not a date as YYYY-MM-DD (the expiry date Atlassian shows when the key is created)'
+      )
+    })
+  )
+
   it.effect("the day range is inclusive at both ends", () =>
     Effect.gen(function* () {
       yield* ConnectionRules.check({ inactiveAfterDays: 1 })

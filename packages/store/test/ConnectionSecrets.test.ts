@@ -70,12 +70,23 @@ describe("ConnectionSecrets", () => {
     }).pipe(withKey)
   )
 
-  it.effect("stored secrets without SEATSYNC_ENCRYPTION_KEY fail with how to make one", () =>
-    Effect.gen(function* () {
-      const stored = connection({ apiKeyCiphertext: new Uint8Array([1, 2, 3]) })
-      const error = yield* Effect.flip(ConnectionSecrets.storedApiKey(stored))
-      expect(error._tag).toBe("EncryptionKeyMissing")
-      expect(error.message).toContain("openssl rand -base64 32")
-    }).pipe(withoutKey)
+  it.effect(
+    "stored secrets without SEATSYNC_ENCRYPTION_KEY ask for the key they were stored with, never a new one",
+    () =>
+      Effect.gen(function* () {
+        const stored = connection({ apiKeyCiphertext: new Uint8Array([1, 2, 3]) })
+        const error = yield* Effect.flip(ConnectionSecrets.storedApiKey(stored))
+        expect(error._tag).toBe("EncryptionKeyMissing")
+        expect(error.message).toBe(
+          'SEATSYNC_ENCRYPTION_KEY is not set, so the stored secrets of connection "acme" cannot be read. ' +
+            "Set it to the key they were stored with (a newly generated key cannot decrypt them); if that key is " +
+            "lost, store the API key again with `seatsync connect acme --update --api-key-stdin`"
+        )
+        expect(error.message).not.toContain("openssl rand")
+        const jira = connection({ jiraEmail: "a@b.example", jiraTokenCiphertext: new Uint8Array([1, 2, 3]) })
+        expect((yield* Effect.flip(ConnectionSecrets.jiraCredentials(jira))).message).toContain(
+          "Set it to the key they were stored with"
+        )
+      }).pipe(withoutKey)
   )
 })

@@ -15,7 +15,8 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Connections", (it
         schedule: "0 2 * * *",
         timeZone: "UTC",
         inactiveAfterDays: 90,
-        apiKeyCiphertext: null
+        apiKeyCiphertext: null,
+        apiKeyExpiresOn: null
       })
       expect(connection.id).toBeGreaterThan(0)
       expect(Option.getOrThrow(yield* Connections.findByName("acme"))).toEqual(connection)
@@ -125,6 +126,33 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Connections", (it
         schedule: "0 4 * * *"
       })
       expect(changed).toMatchObject({ pausedAt: null, pausedReason: null, consecutiveFailures: 0 })
+    })
+  )
+
+  it.effect("stores the key's expiry day as given, keeps it when omitted, clears it with null", () =>
+    Effect.gen(function* () {
+      const created = yield* Connections.upsert({
+        name: "expiring",
+        orgId: "org-expiring",
+        apiKeyExpiresOn: "2027-03-31"
+      })
+      expect(created.apiKeyExpiresOn).toBe("2027-03-31")
+      const kept = yield* Connections.upsert({
+        name: "expiring",
+        orgId: "org-expiring",
+        schedule: "0 5 * * *"
+      })
+      expect(kept.apiKeyExpiresOn).toBe("2027-03-31")
+      const cleared = yield* Connections.upsert({
+        name: "expiring",
+        orgId: "org-expiring",
+        apiKeyExpiresOn: null
+      })
+      expect(cleared.apiKeyExpiresOn).toBeNull()
+      const bad = yield* Effect.flip(
+        Connections.upsert({ name: "expiring", orgId: "org-expiring", apiKeyExpiresOn: "31.03.2027" })
+      )
+      expect(bad._tag).toBe("ParseError")
     })
   )
 

@@ -26,7 +26,8 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Database", (it) =
       expect(yield* sql`SELECT migration_id, name FROM seatsync.schema_migrations ORDER BY 1`).toEqual([
         { migration_id: 1, name: "initial" },
         { migration_id: 2, name: "org_model" },
-        { migration_id: 3, name: "operations" }
+        { migration_id: 3, name: "operations" },
+        { migration_id: 4, name: "key_expiry" }
       ])
       const tables = yield* sql<{ readonly name: string; readonly persistence: string }>`
         SELECT c.relname AS name, c.relpersistence AS persistence
@@ -109,6 +110,18 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Database", (it) =
       expect(error.message).toContain("ECONNREFUSED")
       expect(error.message).not.toContain("Sup3r-S3cret-pw")
       expect(JSON.stringify(error)).not.toContain("Sup3r-S3cret-pw")
+    })
+  )
+
+  it.effect("hiding a short password never mangles the host name in the message", () =>
+    Effect.gen(function* () {
+      // "e" occurs in the host name: the name stays whole, the password is still never shown elsewhere.
+      const url = Redacted.make("postgres://seatsync:e@db.example.invalid:5432/seatsync")
+      const error = yield* Effect.flip(Layer.build(Database.layerUrl(url)).pipe(Effect.scoped))
+      expect(error._tag).toBe("DatabaseUnavailable")
+      expect(error.message).toContain("db.example.invalid:5432")
+      expect(error.message).toMatch(/cannot connect: .*db\.example\.invalid/)
+      expect(error.message).not.toContain("***")
     })
   )
 

@@ -8,7 +8,7 @@ import { makeConnection, makeUsers } from "./fixtures.js"
 
 it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Locks", (it) => {
   it.effect(
-    "a concurrent second run gets LockHeld naming the running run; the lock is free again after",
+    "a concurrent second run gets LockHeld naming the connection by its name and the running run; the lock is free again after",
     () =>
       Effect.gen(function* () {
         const connection = yield* makeConnection()
@@ -28,8 +28,15 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Locks", (it) => {
         )
         const runId = yield* Deferred.await(locked)
         const second = yield* Effect.flip(Locks.withConnectionLock(connection.id, Effect.succeed("second")))
-        expect(second).toMatchObject({ _tag: "LockHeld", connectionId: connection.id, heldBy: runId })
-        expect(second.message).toContain(`already being synced by run ${runId}`)
+        expect(second).toMatchObject({
+          _tag: "LockHeld",
+          connectionId: connection.id,
+          connectionName: connection.name,
+          heldBy: runId
+        })
+        expect(second.message).toBe(
+          `Connection ${connection.name} is already being synced by run ${runId}; wait for it to finish (or stop it) and try again`
+        )
         // Another connection is not affected.
         const other = yield* makeConnection()
         expect(yield* Locks.withConnectionLock(other.id, Effect.succeed("other"))).toBe("other")

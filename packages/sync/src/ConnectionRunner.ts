@@ -18,10 +18,12 @@ import {
   type ConnectionId,
   ConnectionSecrets,
   Connections,
+  KeyExpiry,
   Locks,
   SyncRuns
 } from "@seatsync/store"
 import {
+  Clock,
   Config,
   type ConfigError,
   Context,
@@ -90,9 +92,12 @@ export interface ConnectionSession {
   readonly connection: Connections.Connection
   /** The base URL the session's client talks to. */
   readonly adminBaseUrl: string
-  readonly sync: (options?: SessionSyncOptions) => Effect.Effect<SyncSummary, SyncError>
-  readonly backfill: (options?: Omit<BackfillOptions, "trigger">) => Effect.Effect<BackfillSummary, SyncError>
+  readonly sync: (options?: SessionSyncOptions) => Effect.Effect<SyncSummary, RunError>
+  readonly backfill: (options?: Omit<BackfillOptions, "trigger">) => Effect.Effect<BackfillSummary, RunError>
 }
+
+/** How a run of a session can fail: the pipeline's errors, and a rejected key past its recorded expiry. */
+export type RunError = SyncError | KeyExpiry.ApiKeyExpired
 
 export interface ConnectionRunnerShape {
   /** The base URL, pacing and site-host rule in force. */
@@ -125,12 +130,12 @@ export interface ConnectionRunnerShape {
   readonly sync: (
     ref: ConnectionRef,
     options: OpenOptions & SessionSyncOptions
-  ) => Effect.Effect<SyncSummary, PrepareError | SyncError>
+  ) => Effect.Effect<SyncSummary, PrepareError | RunError>
   /** One last-active backfill of a connection (`open` + `session.backfill`). */
   readonly backfill: (
     ref: ConnectionRef,
     options: OpenOptions & Omit<BackfillOptions, "trigger">
-  ) => Effect.Effect<BackfillSummary, PrepareError | SyncError>
+  ) => Effect.Effect<BackfillSummary, PrepareError | RunError>
 }
 
 export class ConnectionRunner extends Context.Tag("@seatsync/sync/ConnectionRunner")<
@@ -229,6 +234,26 @@ export const make = (
         Effect.asVoid
       )
 
+    /** A 401 on or after the key's recorded expiry day is the key having expired, and says so. */
+    const withKeyExpiry = <A, R>(
+      connection: Connections.Connection,
+      run: Effect.Effect<A, SyncError, R>
+    ): Effect.Effect<A, RunError, R> =>
+      Effect.catchTag(run, "InvalidApiKey", (rejected) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now): Effect.Effect<never, RunError> => {
+          const expiry = KeyExpiry.state(connection.apiKeyExpiresOn, new Date(now))
+          return expiry._tag === "Expired"
+            ? Effect.fail(
+                new KeyExpiry.ApiKeyExpired({
+                  connection: connection.name,
+                  expiresOn: expiry.expiresOn,
+                  endpoint: rejected.endpoint
+                })
+              )
+            : Effect.fail(rejected)
+        })
+      )
+
     const open: ConnectionRunnerShape["open"] = (ref, options) =>
       Effect.gen(function* () {
         const connection = yield* find(ref)
@@ -246,17 +271,23 @@ export const make = (
           connection,
           adminBaseUrl: options.endpoint?.adminBaseUrl ?? config.adminBaseUrl,
           sync: (syncOptions = {}) =>
-            runSync(connection, {
-              ...syncOptions,
-              trigger: options.trigger,
-              slot: options.slot,
-              siteSeats: prepared.siteSeats
-            }).pipe(Effect.provide(prepared.context), withSql),
+            withKeyExpiry(
+              connection,
+              runSync(connection, {
+                ...syncOptions,
+                trigger: options.trigger,
+                slot: options.slot,
+                siteSeats: prepared.siteSeats
+              }).pipe(Effect.provide(prepared.context), withSql)
+            ),
           backfill: (backfillOptions = {}) =>
-            backfillLastActive(connection, {
-              ...backfillOptions,
-              trigger: options.trigger === "worker" ? "worker" : "cli"
-            }).pipe(Effect.provide(prepared.context), withSql)
+            withKeyExpiry(
+              connection,
+              backfillLastActive(connection, {
+                ...backfillOptions,
+                trigger: options.trigger === "worker" ? "worker" : "cli"
+              }).pipe(Effect.provide(prepared.context), withSql)
+            )
         }
         return session
       }).pipe(

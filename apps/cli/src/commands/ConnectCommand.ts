@@ -7,7 +7,7 @@
 import { Args, Command, Options } from "@effect/cli"
 import { ApiKeyCipher, ConnectionSecrets, Connections } from "@seatsync/store"
 import { ConnectionNotFound } from "@seatsync/sync"
-import { Console, Effect, Option, Redacted } from "effect"
+import { Clock, Console, Effect, Option, Redacted } from "effect"
 import { checkConnection } from "../connect/ConnectionCheck.js"
 import {
   type ConnectArguments,
@@ -75,6 +75,13 @@ const forgetJira = Options.boolean("forget-jira").pipe(
     "Remove the stored Jira site credentials (with --update); Jira seats then come from the Admin API alone."
   )
 )
+const keyExpires = Options.text("key-expires").pipe(
+  Options.optional,
+  Options.withDescription(
+    "The day the API key expires, YYYY-MM-DD, as Atlassian shows it when the key is created (the API never " +
+      "tells): doctor warns 30 days ahead and fails after it, the worker warns. Give it with every new key."
+  )
+)
 const resume = Options.boolean("resume").pipe(
   Options.withDescription("Resume a connection the worker paused after repeated failures (use alone).")
 )
@@ -125,7 +132,8 @@ const connect = (args: ConnectArguments) =>
       yield* checkResumeAlone(args)
       return yield* resumeConnection(args.name)
     }
-    const request = yield* connectRequest(args.name, args, yield* Connections.findByName(args.name))
+    const today = new Date(yield* Clock.currentTimeMillis).toISOString().slice(0, 10)
+    const request = yield* connectRequest(args.name, args, yield* Connections.findByName(args.name), today)
     const newJira =
       request.newJira === undefined
         ? undefined
@@ -163,6 +171,12 @@ const connect = (args: ConnectArguments) =>
       ...(Option.isSome(newKey)
         ? { apiKeyCiphertext: ConnectionSecrets.encryptApiKey(encryptionKey, args.name, apiKey) }
         : {}),
+      // A new key without a date forgets the old key's: that date was about another key.
+      ...(request.apiKeyExpiresOn !== undefined
+        ? { apiKeyExpiresOn: request.apiKeyExpiresOn }
+        : Option.isSome(newKey)
+          ? { apiKeyExpiresOn: null }
+          : {}),
       ...(newJira !== undefined
         ? {
             jiraEmail: newJira.email,
@@ -203,7 +217,8 @@ export const connectCommand = Command.make(
     jiraEmail,
     jiraTokenEnv,
     forgetJira,
-    resume
+    resume,
+    keyExpires
   },
   (args) => connect(args).pipe(Effect.provide(runnerLayer), withErrorReport)
 ).pipe(
@@ -212,10 +227,11 @@ export const connectCommand = Command.make(
       "credentials when given); the key is stored encrypted under SEATSYNC_ENCRYPTION_KEY.\n\n" +
       "Examples:\n" +
       "  export SEATSYNC_ENCRYPTION_KEY=$(openssl rand -base64 32)\n" +
-      "  seatsync connect acme --org-id 8f2c6a0e-… --site https://acme.atlassian.net --guard unknown --api-key-stdin\n" +
+      "  seatsync connect acme --org-id 8f2c6a0e-… --site https://acme.atlassian.net --guard unknown --api-key-stdin --key-expires 2027-11-30\n" +
       "  seatsync connect acme --update --schedule '0 3 * * *' --timezone Europe/Berlin\n" +
       "  JIRA_TOKEN=… seatsync connect acme --update --jira-email admin@acme.com --jira-token-env JIRA_TOKEN\n" +
       "  seatsync connect acme --update --forget-jira\n" +
+      "  seatsync connect acme --update --api-key-stdin --key-expires 2028-01-31   (a new key, before the old one expires)\n" +
       "  seatsync connect acme --resume          (after the worker paused it; see seatsync doctor acme)"
   )
 )

@@ -23,6 +23,8 @@ export interface ConnectArguments {
   readonly jiraTokenEnv: Option.Option<string>
   readonly forgetJira: boolean
   readonly resume: boolean
+  /** The day the key expires, as Atlassian shows it when the key is created (YYYY-MM-DD). */
+  readonly keyExpires: Option.Option<string>
 }
 
 /** The settings the connection will have, with the new Jira credentials' sources if any. */
@@ -35,6 +37,8 @@ export interface ConnectRequest {
   readonly timeZone: string
   readonly inactiveAfterDays: number | undefined
   readonly newJira: { readonly email: string; readonly tokenVariable: string } | undefined
+  /** The key's expiry day when given (`--key-expires`). */
+  readonly apiKeyExpiresOn: string | undefined
 }
 
 /** The option each setting comes from, to name it in an error. */
@@ -45,7 +49,8 @@ const optionOf: Record<ConnectionRules.Setting, string> = {
   timeZone: "--timezone",
   inactiveAfterDays: "--inactive-after-days",
   siteUrl: "--site",
-  jiraEmail: "--jira-email"
+  jiraEmail: "--jira-email",
+  apiKeyExpiresOn: "--key-expires"
 }
 
 /** The connection's rules on the given settings, as a usage error naming the option at fault. */
@@ -68,7 +73,8 @@ export const checkResumeAlone = (args: ConnectArguments): Effect.Effect<void, Us
       args.timezone,
       args.inactiveAfterDays,
       args.jiraEmail,
-      args.jiraTokenEnv
+      args.jiraTokenEnv,
+      args.keyExpires
     ] as ReadonlyArray<Option.Option<unknown>>
   ).some(Option.isSome)
   return changes || args.update || args.apiKeyStdin || args.forgetJira
@@ -87,11 +93,19 @@ const siteNeeded = new UsageError({
   reason: "Jira site credentials need the site they are for: add --site https://<your-site>.atlassian.net"
 })
 
+/** A key expiry day before `today` (both YYYY-MM-DD): that key could not have been checked just now. */
+const expiredAlready = (day: string, today: string) =>
+  new UsageError({
+    field: "--key-expires",
+    reason: `${day} is in the past (today is ${today}); give the expiry date Atlassian showed when this key was created, or create a new key`
+  })
+
 /** The request, once the options agree with each other, with what is stored, and with the rules. */
 export const connectRequest = (
   name: string,
   args: ConnectArguments,
-  existing: Option.Option<Connections.Connection>
+  existing: Option.Option<Connections.Connection>,
+  today: string
 ): Effect.Effect<ConnectRequest, UsageError> =>
   Effect.gen(function* () {
     if (Option.isSome(existing) && !args.update) {
@@ -107,7 +121,8 @@ export const connectRequest = (
       })
     }
     const current = Option.getOrUndefined(existing)
-    const orgId = Option.getOrUndefined(args.orgId)?.trim() ?? current?.orgId
+    const typedOrgId = Option.getOrUndefined(args.orgId)?.trim()
+    const orgId = typedOrgId ?? current?.orgId
     if (orgId === undefined) {
       return yield* new UsageError({
         field: "--org-id",
@@ -142,7 +157,19 @@ export const connectRequest = (
         reason: "use it with --update on an existing connection"
       })
     }
-    yield* checkRules({ orgId, timeZone, schedule, inactiveAfterDays, jiraEmail: email })
+    const apiKeyExpiresOn = Option.getOrUndefined(args.keyExpires)?.trim()
+    // An org id typed now must be a whole UUID; one stored earlier is held only to the store's rule.
+    yield* checkRules({
+      ...(typedOrgId === undefined ? { orgId } : { typedOrgId }),
+      timeZone,
+      schedule,
+      inactiveAfterDays,
+      jiraEmail: email,
+      apiKeyExpiresOn
+    })
+    if (apiKeyExpiresOn !== undefined && apiKeyExpiresOn < today) {
+      return yield* expiredAlready(apiKeyExpiresOn, today)
+    }
     if (email !== undefined && siteUrl === undefined) return yield* siteNeeded
     return {
       name,
@@ -152,7 +179,8 @@ export const connectRequest = (
       schedule,
       timeZone,
       inactiveAfterDays,
-      newJira: email !== undefined && tokenVariable !== undefined ? { email, tokenVariable } : undefined
+      newJira: email !== undefined && tokenVariable !== undefined ? { email, tokenVariable } : undefined,
+      apiKeyExpiresOn
     } satisfies ConnectRequest
   })
 

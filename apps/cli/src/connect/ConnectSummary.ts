@@ -30,6 +30,9 @@ export const renderConnected = (outcome: ConnectOutcome): string => {
     `  guard     ${saved.guard}`,
     `  schedule  ${saved.schedule} (${saved.timeZone}), inactive after ${saved.inactiveAfterDays} days`,
     `  API key   verified${outcome.newKey ? " and stored encrypted" : " (the stored one)"}`,
+    saved.apiKeyExpiresOn === null
+      ? "  expires   not recorded: add --update --key-expires YYYY-MM-DD (Atlassian shows the date when the key is created) so that doctor and the worker warn before it expires"
+      : `  expires   ${saved.apiKeyExpiresOn} (doctor warns 30 days ahead)`,
     ...jiraLines,
     ...(resumed
       ? [`  resumed   the change cleared the pause (${previous?.pausedReason ?? "no reason"})`]

@@ -67,14 +67,9 @@ const demoTarget = (args: TargetArguments) =>
 const organisationTarget = (orgId: string, args: TargetArguments) =>
   Effect.gen(function* () {
     const id = orgId.trim()
-    yield* ConnectionRules.check({ orgId: id }).pipe(
-      Effect.mapError(
-        () =>
-          new UsageError({
-            field: "--org-id",
-            reason: `"${id}" is not an organisation id (expected a UUID such as 8f2c6a0e-1b3d-4c5e-9f70-112233445566)`
-          })
-      )
+    // A whole UUID, so that a truncated paste is a usage error here and not a 404 from Atlassian.
+    yield* ConnectionRules.check({ typedOrgId: id }).pipe(
+      Effect.mapError((violation) => new UsageError({ field: "--org-id", reason: violation.reason }))
     )
     const runner = yield* ConnectionRunner.ConnectionRunner
     const name = Option.getOrElse(args.name, () => id)
