@@ -5,6 +5,7 @@ import { connectCommand } from "./commands/ConnectCommand.js"
 import { connectionsCommand } from "./commands/ConnectionsCommand.js"
 import { dbCommand, migrateCommand } from "./commands/DbCommand.js"
 import { doctorCommand } from "./commands/DoctorCommand.js"
+import { pricesCommand } from "./commands/PricesCommand.js"
 import { reportCommand } from "./commands/ReportCommand.js"
 import { simulatorCommand } from "./commands/SimulatorCommand.js"
 import { syncCommand } from "./commands/SyncCommand.js"
@@ -18,6 +19,7 @@ export const seatsync = Command.make("seatsync").pipe(
     syncCommand,
     backfillCommand,
     reportCommand,
+    pricesCommand,
     dbCommand,
     migrateCommand,
     simulatorCommand
