@@ -20,6 +20,9 @@ const runTotals = (overrides: Partial<RunTotals> & Pick<RunTotals, "connection" 
   ...overrides
 })
 
+/** These tests read every family per connection (`SEATSYNC_METRICS_PER_CONNECTION`). */
+const perConnection = { perConnection: true }
+
 const snapshot: MetricsSnapshot = {
   runs: [
     runTotals({
@@ -52,11 +55,18 @@ const snapshot: MetricsSnapshot = {
   connections: [
     {
       connection: "globex",
+      orgId: "org-globex",
       pausedReason: 'key "revoked"\nsee C:\\keys',
       consecutiveFailures: 3,
       lastSuccessSeconds: null
     },
-    { connection: "acme", pausedReason: null, consecutiveFailures: 0, lastSuccessSeconds: 1_764_000_000.25 }
+    {
+      connection: "acme",
+      orgId: "org-acme",
+      pausedReason: null,
+      consecutiveFailures: 0,
+      lastSuccessSeconds: 1_764_000_000.25
+    }
   ],
   process: {
     startedAt: new Date("2026-11-28T12:00:00.500Z"),
@@ -119,7 +129,7 @@ describe("Prometheus exposition", () => {
 })
 
 describe("worker metrics", () => {
-  const text = renderMetrics(snapshot)
+  const text = renderMetrics(snapshot, perConnection)
 
   it("declares every family once, with HELP and TYPE, and ends with a line feed", () => {
     const types = lines(text).filter((line) => line.startsWith("# TYPE "))
@@ -225,6 +235,7 @@ describe("worker metrics", () => {
       connections: [
         {
           connection: "acme",
+          orgId: "org-acme",
           pausedReason: "x".repeat(500),
           consecutiveFailures: 5,
           lastSuccessSeconds: null
@@ -247,10 +258,18 @@ describe("worker metrics", () => {
     expect(lines(draining)).toContain("seatsync_worker_draining 1")
   })
 
-  it("reports only the process gauges when no connection exists", () => {
-    const empty = renderMetrics({ runs: [], connections: [], process: snapshot.process })
+  it("with no connection, lists no per-connection series: only the fleet's and this process's gauges", () => {
+    const empty = renderMetrics({ runs: [], connections: [], process: snapshot.process }, perConnection)
     expect(lines(empty).filter((line) => line !== "" && !line.startsWith("#"))).toEqual([
+      "seatsync_connections 0",
+      "seatsync_connections_paused 0",
+      "seatsync_connections_failing 0",
+      "seatsync_connections_never_succeeded 0",
+      "seatsync_last_success_oldest_timestamp_seconds 0",
+      "seatsync_connections_sharing_organisation 0",
       "seatsync_worker_jobs_in_flight 2",
+      "seatsync_worker_backfills_in_flight 0",
+      "seatsync_worker_slots_deferred_total 0",
       "seatsync_worker_draining 0",
       "seatsync_worker_start_time_seconds 1795867200.5"
     ])

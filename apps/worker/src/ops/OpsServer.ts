@@ -22,9 +22,14 @@ export interface OpsServerOptions {
   readonly port: number
   /** How long `/readyz` and `/metrics` wait for the database before answering 503. */
   readonly checkTimeout: Duration.Duration
+  /** Every metric family per connection too, not only fleet aggregates (`SEATSYNC_METRICS_PER_CONNECTION`). */
+  readonly metricsPerConnection?: boolean | undefined
 }
 
-/** `SEATSYNC_WORKER_PORT` (default 9464; 0 = any free port) and `SEATSYNC_WORKER_CHECK_TIMEOUT` (default 2 s). */
+/**
+ * `SEATSYNC_WORKER_PORT` (default 9464; 0 = any free port), `SEATSYNC_WORKER_CHECK_TIMEOUT` (default 2 s) and
+ * `SEATSYNC_METRICS_PER_CONNECTION` (default false).
+ */
 export const config: Config.Config<OpsServerOptions> = Config.all({
   port: Config.integer("SEATSYNC_WORKER_PORT").pipe(
     Config.withDefault(defaultPort),
@@ -39,7 +44,8 @@ export const config: Config.Config<OpsServerOptions> = Config.all({
       message: "SEATSYNC_WORKER_CHECK_TIMEOUT must be a positive duration, e.g. `2 seconds`",
       validation: (timeout) => Duration.greaterThan(timeout, Duration.zero)
     })
-  )
+  ),
+  metricsPerConnection: Config.boolean("SEATSYNC_METRICS_PER_CONNECTION").pipe(Config.withDefault(false))
 })
 
 /** The server could not listen (port in use, not allowed…). */
@@ -125,7 +131,7 @@ const plain = (body: string, status: number) =>
     headers: { "cache-control": "no-store" }
   })
 
-const metricsResponse = (checkTimeout: Duration.Duration) =>
+const metricsResponse = (checkTimeout: Duration.Duration, perConnection: boolean) =>
   Effect.gen(function* () {
     const result = yield* bounded(Effect.either(Metrics.collect), checkTimeout)
     if (Option.isNone(result)) {
@@ -141,14 +147,14 @@ const metricsResponse = (checkTimeout: Duration.Duration) =>
             Effect.as(plain("metrics unavailable: unexpected query result (see the worker's log)", 500))
           )
     }
-    return HttpServerResponse.text(Metrics.render(result.value.right), {
+    return HttpServerResponse.text(Metrics.render(result.value.right, { perConnection }), {
       contentType,
       headers: { "cache-control": "no-store" }
     })
   })
 
 /** The three endpoints; anything else is 404. */
-export const router = (options: Pick<OpsServerOptions, "checkTimeout">) =>
+export const router = (options: Pick<OpsServerOptions, "checkTimeout" | "metricsPerConnection">) =>
   HttpRouter.empty.pipe(
     HttpRouter.get("/healthz", Effect.succeed(plain("ok", 200))),
     HttpRouter.get(
@@ -157,7 +163,7 @@ export const router = (options: Pick<OpsServerOptions, "checkTimeout">) =>
         r.ready ? plain("ok", 200) : plain(`not ready: ${r.reason}`, 503)
       )
     ),
-    HttpRouter.get("/metrics", metricsResponse(options.checkTimeout)),
+    HttpRouter.get("/metrics", metricsResponse(options.checkTimeout, options.metricsPerConnection === true)),
     HttpRouter.catchAll(() =>
       Effect.map(HttpServerRequest.HttpServerRequest, (request) =>
         plain(
