@@ -54,7 +54,9 @@ const fatalOrgFailures = new Set([
   "InvalidConfig",
   "OrgNotFound",
   "AtlassianUnavailable",
-  "RateLimited"
+  "RateLimited",
+  // A redirect on the organisation's own read: the base URL points somewhere else; nothing more to learn.
+  "UnexpectedRedirect"
 ])
 
 const probeApi = (client: AtlassianClient.AtlassianClientShape, orgId: string) =>
