@@ -2,7 +2,7 @@
  * Turns every failure a command can end in into one sentence that says what happened and what to do,
  * plus the exit code for scripts.
  */
-import { Cause, Effect, Option } from "effect"
+import { Cause, Chunk, Effect, Option } from "effect"
 import { ExitCode, ExitCodes } from "./ExitCode.js"
 
 interface Report {
@@ -33,6 +33,26 @@ export const transportAdvice = (error: unknown, again = "run the sync again"): s
       return undefined
   }
 }
+
+/**
+ * `Failed to execute statement (Connection terminated unexpectedly)`: the SQL client's message and the
+ * database's own, which says what happened.
+ */
+const withCause = (error: unknown, message: string): string => {
+  const cause = typeof error === "object" && error !== null && "cause" in error ? error.cause : undefined
+  const detail = cause instanceof Error ? cause.message.split("\n")[0] : undefined
+  return detail === undefined || detail === "" || message.includes(detail)
+    ? message
+    : `${message} (${detail})`
+}
+
+/**
+ * The database error in a cause that holds no failure: @effect/sql's `withTransaction` turns a COMMIT or
+ * ROLLBACK on a connection that died (PostgreSQL killed in the merge) into a defect, which is still a
+ * database problem (exit 8), not a bug.
+ */
+const databaseDefect = (cause: Cause.Cause<unknown>): Option.Option<unknown> =>
+  Chunk.findFirst(Cause.defects(cause), (defect) => tagged(defect)?._tag === "SqlError")
 
 /** The sentence and exit code for one failure. */
 export const reportFor = (error: unknown): Report => {
@@ -97,9 +117,13 @@ export const reportFor = (error: unknown): Report => {
         sentence: `${message}. Wait for that run to finish (see the run ledger), then try again.`,
         code: ExitCodes.lockHeld
       }
+    case "SqlError":
+      return {
+        sentence: `Database problem: ${withCause(error, message)}`,
+        code: ExitCodes.databaseUnavailable
+      }
     case "DatabaseUnavailable":
     case "DatabaseInUse":
-    case "SqlError":
     case "MigrationError":
       return { sentence: `Database problem: ${message}`, code: ExitCodes.databaseUnavailable }
     case "JiraCredentialsRejected":
@@ -132,7 +156,7 @@ export const withErrorReport = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect
   effect.pipe(
     Effect.catchAllCause((cause) => {
       if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause as Cause.Cause<never>)
-      const failure = Cause.failureOption(cause)
+      const failure = Option.orElse(Cause.failureOption(cause), () => databaseDefect(cause))
       const report = Option.match(failure, {
         onNone: () => ({
           sentence: `Unexpected failure:\n${Cause.pretty(cause)}`,
