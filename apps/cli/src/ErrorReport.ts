@@ -67,6 +67,8 @@ export const reportFor = (error: unknown): Report => {
         sentence: `The Atlassian API key was rejected (401) — ${message}. Check it was pasted without spaces and has not expired; create a new one under Atlassian Administration → Settings → API keys.`,
         code: ExitCodes.invalidApiKey
       }
+    case "ApiKeyExpired":
+      return { sentence: `${message}.`, code: ExitCodes.invalidApiKey }
     case "Forbidden":
       return {
         sentence: `${message}. Use a key created by an organisation admin; if it is a scoped key, create one without scopes.`,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { ManagedAccount, Workspace } from "@seatsync/atlassian-client"
+import { KeyExpiry } from "@seatsync/store"
 import { Either, Option } from "effect"
 import { anyFailed, type Check, renderText } from "../src/doctor/Check.js"
 import { connectionSection } from "../src/doctor/ConnectionChecks.js"
@@ -18,6 +19,7 @@ const subject: Subject = {
   pausedAt: null,
   pausedReason: null,
   consecutiveFailures: 0,
+  keyExpiry: KeyExpiry.state("2027-06-30", new Date("2026-11-29T10:00:00Z")),
   registered: true,
   demo: false
 }
@@ -82,6 +84,7 @@ describe("doctor's judgement of a connection", () => {
     const section = connectionSection(healthy)
     expect(section.checks.map((c) => [c.name, c.status])).toEqual([
       ["API key", "pass"],
+      ["key expiry", "pass"],
       ["key valid", "pass"],
       ["org reachable", "pass"],
       ["key rights", "pass"],
@@ -168,6 +171,42 @@ describe("doctor's judgement of a connection", () => {
     expect(schedule.fix).toBe("Fix the cause, then `seatsync connect acme --resume`")
     expect(renderText([connectionSection(observations)])).toContain(
       "      fix: Fix the cause, then `seatsync connect acme --resume`"
+    )
+  })
+
+  it("warns from 30 days before the key's recorded expiry, fails from the day itself, asks for a date never given", () => {
+    const on = (expiresOn: string | null, now: string) =>
+      check(
+        { ...healthy, subject: { ...subject, keyExpiry: KeyExpiry.state(expiresOn, new Date(now)) } },
+        "key expiry"
+      )
+    expect(on("2027-06-30", "2026-11-29T10:00:00Z")).toMatchObject({
+      status: "pass",
+      detail: "2027-06-30, in 213 days"
+    })
+    expect(on("2026-12-29", "2026-11-28T23:59:00Z")).toMatchObject({
+      status: "pass",
+      detail: "2026-12-29, in 31 days"
+    })
+    const soon = on("2026-12-29", "2026-11-29T00:00:00Z")
+    expect(soon).toMatchObject({
+      status: "warn",
+      detail: "2026-12-29, in 30 days: the syncs stop working that day"
+    })
+    expect(soon.fix).toContain("seatsync connect acme --update --api-key-stdin --key-expires YYYY-MM-DD")
+    expect(on("2026-11-29", "2026-11-29T08:00:00Z")).toMatchObject({
+      status: "fail",
+      detail: "expired on 2026-11-29 (today)"
+    })
+    const expired = on("2026-11-01", "2026-11-29T08:00:00Z")
+    expect(expired).toMatchObject({ status: "fail", detail: "expired on 2026-11-01 (28 days ago)" })
+    expect(expired.fix).toBe(
+      "Replace it: create a new key under Atlassian Administration → Settings → API keys (as an organisation admin, without scopes), then run `seatsync connect acme --update --api-key-stdin --key-expires YYYY-MM-DD` with the new key's expiry date"
+    )
+    const unknown = on(null, "2026-11-29T08:00:00Z")
+    expect(unknown.status).toBe("warn")
+    expect(unknown.fix).toBe(
+      "Record the date Atlassian showed when the key was created: `seatsync connect acme --update --key-expires YYYY-MM-DD`"
     )
   })
 

@@ -3,6 +3,7 @@
  * each failure with its fix. Pure: every input is a value (`Observations`).
  */
 import type { ManagedAccount, Workspace } from "@seatsync/atlassian-client"
+import { KeyExpiry } from "@seatsync/store"
 import { Either, Option } from "effect"
 import { transportAdvice } from "../ErrorReport.js"
 import { type Check, fail, pass, type Section, skip, warn } from "./Check.js"
@@ -61,6 +62,37 @@ const keyCheck = (observations: Observations): Check => {
           : `Set SEATSYNC_ENCRYPTION_KEY to the key the API key was stored with, or store the API key again with \`${connectUpdate(subject, "--api-key-stdin")}\``
       )
   })
+}
+
+/**
+ * The key's recorded expiry (Atlassian never says): a warning from 30 days ahead, a failure from the day
+ * itself, a warning asking for the date when none was recorded.
+ */
+const keyExpiryCheck = (subject: Subject, expiry: KeyExpiry.KeyExpiryState): Check => {
+  const plural = (days: number) => `${days} day${days === 1 ? "" : "s"}`
+  if (subject.demo) return pass("key expiry", "the built-in simulator's key does not expire")
+  switch (expiry._tag) {
+    case "NotRecorded":
+      return warn(
+        "key expiry",
+        "not recorded: Atlassian's API never tells, so nothing can warn before the key expires",
+        `Record the date Atlassian showed when the key was created: \`${connectUpdate(subject, "--key-expires YYYY-MM-DD")}\``
+      )
+    case "Valid":
+      return pass("key expiry", `${expiry.expiresOn}, in ${plural(expiry.daysLeft)}`)
+    case "ExpiringSoon":
+      return warn(
+        "key expiry",
+        `${expiry.expiresOn}, in ${plural(expiry.daysLeft)}: the syncs stop working that day`,
+        `Before then, ${KeyExpiry.replaceKey(subject.name)}`
+      )
+    case "Expired":
+      return fail(
+        "key expiry",
+        `expired on ${expiry.expiresOn}${expiry.daysLeft < 0 ? ` (${plural(-expiry.daysLeft)} ago)` : " (today)"}`,
+        `Replace it: ${KeyExpiry.replaceKey(subject.name)}`
+      )
+  }
 }
 
 /** Whether the org read proved the key is accepted (401 and unanswered reads do not). */
@@ -377,6 +409,7 @@ export const connectionSection = (observations: Observations): Section => {
     title: `${subject.demo ? "demo connection" : "connection"} ${subject.name} (org ${subject.orgId})`,
     checks: [
       keyCheck(observations),
+      ...(subject.keyExpiry === undefined ? [] : [keyExpiryCheck(subject, subject.keyExpiry)]),
       keyValidCheck(observations),
       orgCheck(observations),
       ...apiChecks,

@@ -9,6 +9,7 @@ import type {
   OrgModel,
   Workspace
 } from "@seatsync/atlassian-client"
+import type { KeyExpiry } from "@seatsync/store"
 import type { Either, Option } from "effect"
 
 /** A failure as doctor needs it: its tag to decide, its message to show. */
@@ -31,6 +32,11 @@ export interface Subject {
   readonly pausedAt: Date | null
   readonly pausedReason: string | null
   readonly consecutiveFailures: number
+  /**
+   * The API key's recorded expiry (`connect --key-expires`), judged at the time of the check; omitted, no
+   * expiry line is shown.
+   */
+  readonly keyExpiry?: KeyExpiry.KeyExpiryState | undefined
   /** Whether it is a stored connection (the demo may not be registered yet). */
   readonly registered: boolean
   /** `--demo`: fixes say `seatsync sync --demo` instead of `seatsync connect`. */

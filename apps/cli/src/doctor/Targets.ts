@@ -7,10 +7,11 @@
 import type { SqlClient, SqlError } from "@effect/sql"
 import { unpaced } from "@seatsync/atlassian-client"
 import { Simulator, SiteHandlers } from "@seatsync/atlassian-simulator"
-import { ConnectionSecrets, Connections, SyncRuns } from "@seatsync/store"
+import { ConnectionSecrets, Connections, KeyExpiry, SyncRuns } from "@seatsync/store"
 import { ConnectionRunner } from "@seatsync/sync"
-import { Effect, Option, type ParseResult, Redacted } from "effect"
+import { Clock, Effect, Option, type ParseResult, Redacted } from "effect"
 import { reportFor } from "../ErrorReport.js"
+import * as SimulatorClock from "../SimulatorClock.js"
 import type { DatabaseFailure } from "./DatabaseChecks.js"
 import type { LastRun, ProbeError, Subject } from "./Observations.js"
 import type { Target } from "./Observe.js"
@@ -64,7 +65,7 @@ const lastRunOf = (connection: Connections.Connection) =>
     )
   )
 
-const subjectOf = (connection: Connections.Connection, demoSubject: boolean): Subject => ({
+const subjectOf = (connection: Connections.Connection, demoSubject: boolean, now: number): Subject => ({
   name: connection.name,
   orgId: connection.orgId,
   guard: connection.guard,
@@ -74,6 +75,7 @@ const subjectOf = (connection: Connections.Connection, demoSubject: boolean): Su
   pausedAt: connection.pausedAt,
   pausedReason: connection.pausedReason,
   consecutiveFailures: connection.consecutiveFailures,
+  keyExpiry: KeyExpiry.state(connection.apiKeyExpiresOn, new Date(now)),
   registered: true,
   demo: demoSubject
 })
@@ -88,7 +90,7 @@ export const storedTarget = (
     const fromEnvironment = Option.isSome(keyVariable) || connection.apiKeyCiphertext === null
     const jiraEmail = connection.jiraEmail
     return {
-      subject: subjectOf(connection, false),
+      subject: subjectOf(connection, false, yield* Clock.currentTimeMillis),
       key: runner
         .apiKey(
           connection,
@@ -138,13 +140,19 @@ export const storedTarget = (
  */
 export const demoTarget = (seedValue: number) =>
   Effect.gen(function* () {
-    const simulator = yield* Simulator.start({ seed: seedValue, users: 500 })
+    // The same organisation as `sync --demo`'s: same seed, same clock.
+    const simulator = yield* Simulator.start({
+      seed: seedValue,
+      users: 500,
+      referenceTime: yield* SimulatorClock.startOfToday
+    })
+    const now = yield* Clock.currentTimeMillis
     const stored = Option.filter(
       yield* Connections.findByName("demo"),
       (connection) => connection.orgId === simulator.orgId
     )
     const base = Option.match(stored, {
-      onSome: (connection): Subject => subjectOf(connection, true),
+      onSome: (connection): Subject => subjectOf(connection, true, now),
       onNone: (): Subject => ({
         name: "demo",
         orgId: simulator.orgId,
@@ -155,6 +163,7 @@ export const demoTarget = (seedValue: number) =>
         pausedAt: null,
         pausedReason: null,
         consecutiveFailures: 0,
+        keyExpiry: { _tag: "NotRecorded" },
         registered: false,
         demo: true
       })

@@ -10,6 +10,7 @@ import { Simulator, type SimulatorError } from "@seatsync/atlassian-simulator"
 import { ConnectionRules, type ConnectionSecrets, Connections } from "@seatsync/store"
 import { type ApiKeyMissing, ConnectionRunner } from "@seatsync/sync"
 import { Effect, Option, type ParseResult, Redacted, type Scope } from "effect"
+import * as SimulatorClock from "../SimulatorClock.js"
 import { UsageError } from "../UsageError.js"
 
 export interface TargetArguments {
@@ -28,12 +29,6 @@ export interface SyncTarget {
   readonly open: ConnectionRunner.OpenOptions
 }
 
-/**
- * The simulated organisation's "now": the start of today, so that its activity dates look current while
- * two demo runs on the same day see identical data.
- */
-const startOfTodayUtc = () => `${new Date().toISOString().slice(0, 10)}T00:00:00.000Z`
-
 const keySource = (variable: Option.Option<string>): ConnectionRunner.ApiKeySource =>
   Option.match(variable, {
     onNone: () => ConnectionRunner.storedKey,
@@ -46,7 +41,7 @@ const demoTarget = (args: TargetArguments) =>
     const simulator = yield* Simulator.start({
       seed: args.seed,
       users: args.users,
-      referenceTime: startOfTodayUtc()
+      referenceTime: yield* SimulatorClock.startOfToday
     })
     const connection = yield* Connections.upsert({
       name: Option.getOrElse(args.name, () => "demo"),
