@@ -109,6 +109,11 @@ export const reportFor = (error: unknown): Report => {
         sentence: `${message}. Nothing was changed in the database; please report this with the request id.`,
         code: ExitCodes.unexpectedResponse
       }
+    case "RepeatedRecords":
+      return {
+        sentence: `${message}. Run the sync again later; if it repeats, report it to Atlassian support with the listing named.`,
+        code: ExitCodes.unexpectedResponse
+      }
     case "DeletionGuardTripped":
       return {
         sentence: `${message}. Nothing was changed. If those removals are real (e.g. a clean-up in Atlassian), run the sync again with --force.`,

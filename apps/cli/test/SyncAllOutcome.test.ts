@@ -20,6 +20,7 @@ const summary: SyncSummary = {
     product_activity: counts
   },
   quarantined: 0,
+  reconciliation: { entities: {}, directories: [], kept: [] },
   ledgerRows: 0,
   api: { apiCalls: 3, retries: 0, rateLimited: 0, sleptMillis: 0 }
 }

@@ -8,6 +8,7 @@ import { Either, Option } from "effect"
 import { transportAdvice } from "../ErrorReport.js"
 import { type Check, fail, pass, type Section, skip, warn } from "./Check.js"
 import type { ApiProbes, Observations, Probe, ProbeError, Subject } from "./Observations.js"
+import { reconciliationCheck } from "./ReconciliationCheck.js"
 
 /** The rights (scopes) Atlassian documents per endpoint; "none" = no scope exists: an unscoped key is needed. */
 export const endpointRights = {
@@ -417,7 +418,8 @@ export const connectionSection = (observations: Observations): Section => {
       jiraCheck(observations),
       ...(subject.registered
         ? [lastRunCheck(observations), scheduleCheck(subject)]
-        : [lastRunCheck(observations)])
+        : [lastRunCheck(observations)]),
+      ...[reconciliationCheck(observations)].filter((check) => check !== undefined)
     ]
   }
 }

@@ -10,6 +10,7 @@ import type {
   Workspace
 } from "@seatsync/atlassian-client"
 import type { KeyExpiry } from "@seatsync/store"
+import type { SyncRuns } from "@seatsync/store"
 import type { Either, Option } from "effect"
 
 /** A failure as doctor needs it: its tag to decide, its message to show. */
@@ -71,6 +72,8 @@ export interface LastRun {
   readonly startedAt: Date
   readonly finishedAt: Date | null
   readonly errorMessage: string | undefined
+  /** The run's expected vs stored per counted entity and the entities it kept; null when not recorded. */
+  readonly reconciliation?: SyncRuns.Reconciliation | null | undefined
 }
 
 export interface Observations {

@@ -59,7 +59,8 @@ const lastRunOf = (connection: Connections.Connection) =>
           status: run.status,
           startedAt: run.startedAt,
           finishedAt: run.finishedAt,
-          errorMessage: message
+          errorMessage: message,
+          reconciliation: run.reconciliation
         }
       })
     )

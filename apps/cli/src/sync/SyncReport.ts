@@ -47,6 +47,35 @@ const entityLabels: Readonly<Record<SyncEntity, string>> = {
   product_activity: "activity"
 }
 
+const countedLabels: Readonly<Record<string, string>> = { org_user: "users", org_group: "groups" }
+
+/**
+ * "Expected vs stored" per counted entity (the organisation's count before → after the listings, what was
+ * listed and stored), then one line per entity whose unseen rows the run kept, and why.
+ */
+const reconciliationLines = (summary: SyncSummary): ReadonlyArray<string> => {
+  const { entities, kept } = summary.reconciliation
+  const counted = Object.entries(entities).map(([entity, r]) => {
+    const expected =
+      r.expectedBefore === r.expectedAfter ? `${r.expectedBefore}` : `${r.expectedBefore}→${r.expectedAfter}`
+    const verdict = r.drift ? "DRIFT" : "ok"
+    return `${countedLabels[entity] ?? entity} ${expected} expected, ${r.listed} listed, ${r.stored} stored (${verdict})`
+  })
+  const lines = counted.length === 0 ? [] : [`  expected vs stored  ${counted.join(" · ")}`]
+  for (const reason of ["drift", "quarantine"] as const) {
+    const names = kept
+      .filter((entry) => entry.reason === reason)
+      .map((entry) => entityLabels[entry.entity as SyncEntity] ?? entry.entity)
+    if (names.length === 0) continue
+    lines.push(
+      reason === "drift"
+        ? `  ⚠ the listings disagree with the organisation's counts beyond the tolerance: ${names.join(", ")} not seen this run were kept, not removed`
+        : `  ⚠ records were quarantined: ${names.join(", ")} not seen this run were kept, not removed`
+    )
+  }
+  return lines
+}
+
 /** The closing summary: what changed per entity, what it cost, where the data is. */
 export const renderSummary = (summary: SyncSummary, databaseLabel: string): string => {
   const seconds = ((summary.finishedAt.getTime() - summary.startedAt.getTime()) / 1000).toFixed(1)
@@ -67,6 +96,7 @@ export const renderSummary = (summary: SyncSummary, databaseLabel: string): stri
     format(header),
     ...rows.map(format),
     `  quarantined ${summary.quarantined} · seat-ledger rows ${summary.ledgerRows}`,
+    ...reconciliationLines(summary),
     `  API         ${summary.api.apiCalls} calls · ${summary.api.retries} retries · ${summary.api.rateLimited} rate-limited · ${(summary.api.sleptMillis / 1000).toFixed(1)} s waited ${waitedLabel}`
   ].join("\n")
 }

@@ -1,7 +1,8 @@
 /**
  * The runs report: each connection's health (scheduled or paused, since when and why, failures in a row, last
- * run, last success) and the most recent sync runs — its document, how it is loaded and how it reads as a
- * table, CSV, JSON and an HTML section.
+ * run, last success) and the most recent sync runs with their reconciliation (the organisation's counts
+ * against what each run listed and stored, and the entities whose rows a run kept because of drift or
+ * quarantine) — its document, how it is loaded and how it reads as a table, CSV, JSON and an HTML section.
  */
 import { Reports, SyncRuns } from "@seatsync/store"
 import { Effect, Schema } from "effect"
@@ -51,7 +52,9 @@ export const RunRow = Schema.Struct({
   quarantined: Count,
   errorTag: Schema.NullOr(Schema.String),
   errorMessage: Schema.NullOr(Schema.String),
-  entityCounts: Schema.Record({ key: Schema.String, value: Schema.Number })
+  entityCounts: Schema.Record({ key: Schema.String, value: Schema.Number }),
+  /** Expected (the organisation's counts) vs listed and stored per counted entity; null before it was recorded. */
+  reconciliation: Schema.NullOr(SyncRuns.Reconciliation)
 }).annotations({ identifier: "RunRow", description: "One sync run from the run ledger." })
 export type RunRow = typeof RunRow.Type
 
@@ -76,6 +79,9 @@ export const loadRuns = (selection: Selection) =>
     const connectionId = connectionIdOf(selection)
     const health = yield* Reports.connectionHealth(connectionId)
     const runs = yield* Reports.runHistory(connectionId, runLimit)
+    // The same runs from the ledger itself, for the reconciliation the run-health view does not carry.
+    const ledger = yield* SyncRuns.listRecent(connectionId, runLimit)
+    const reconciliationOf = new Map(ledger.map((run) => [run.id, run.reconciliation]))
     return {
       report: "runs",
       generatedAt: selection.generatedAt,
@@ -114,11 +120,29 @@ export const loadRuns = (selection: Selection) =>
           quarantined: row.quarantined,
           errorTag: row.errorTag,
           errorMessage: row.errorMessage,
-          entityCounts: row.entityCounts
+          entityCounts: row.entityCounts,
+          reconciliation: reconciliationOf.get(row.runId) ?? null
         })
       )
     } satisfies RunsReport
   })
+
+const countedLabels: Readonly<Record<string, string>> = { org_user: "users", org_group: "groups" }
+
+/** `users 250/250 · groups 40/38 DRIFT`: expected (after the listings) / stored, per counted entity. */
+export const expectedVsStored = (reconciliation: SyncRuns.Reconciliation | null): string =>
+  reconciliation === null
+    ? ""
+    : Object.entries(reconciliation.entities)
+        .map(
+          ([entity, r]) =>
+            `${countedLabels[entity] ?? entity} ${r.expectedAfter}/${r.stored}${r.drift ? " DRIFT" : ""}`
+        )
+        .join(" · ")
+
+/** `org_user (drift), product_role (quarantine)`: what a run did not soft-delete from, and why. */
+export const keptText = (reconciliation: SyncRuns.Reconciliation | null): string =>
+  (reconciliation?.kept ?? []).map((entry) => `${entry.entity} (${entry.reason})`).join(", ")
 
 /** The connections' health, a sentence per paused one saying how to resume it, then the runs. */
 export const runsTable = (report: RunsReport): string => {
@@ -164,6 +188,7 @@ export const runsTable = (report: RunsReport): string => {
             { header: "calls", align: "right" },
             { header: "retries", align: "right" },
             { header: "429s", align: "right" },
+            { header: "expected/stored", maxWidth: 34 },
             { header: "error", maxWidth: 30 }
           ],
           report.runs.map((row) => [
@@ -176,9 +201,17 @@ export const runsTable = (report: RunsReport): string => {
             String(row.apiCalls),
             String(row.retries),
             String(row.rateLimited),
+            expectedVsStored(row.reconciliation),
             row.errorTag === null ? "" : `${row.errorTag}: ${row.errorMessage ?? ""}`
           ])
         )
+  const kept = report.runs.flatMap((row) =>
+    keptText(row.reconciliation) === ""
+      ? []
+      : [
+          `Run #${row.runId} kept the unseen rows of ${keptText(row.reconciliation)} instead of removing them.`
+        ]
+  )
   return [
     "Connections",
     "",
@@ -187,7 +220,8 @@ export const runsTable = (report: RunsReport): string => {
     "",
     `Runs (the ${report.runs.length} most recent, newest first)`,
     "",
-    runs
+    runs,
+    ...(kept.length === 0 ? [] : ["", ...kept])
   ].join("\n")
 }
 
@@ -205,7 +239,13 @@ const runColumns: ReadonlyArray<Column<RunRow>> = [
   ["slept_ms", (row) => row.sleptMs],
   ["quarantined", (row) => row.quarantined],
   ["error_tag", (row) => row.errorTag],
-  ["error_message", (row) => row.errorMessage]
+  ["error_message", (row) => row.errorMessage],
+  ["users_expected", (row) => row.reconciliation?.entities.org_user?.expectedAfter ?? null],
+  ["users_stored", (row) => row.reconciliation?.entities.org_user?.stored ?? null],
+  ["groups_expected", (row) => row.reconciliation?.entities.org_group?.expectedAfter ?? null],
+  ["groups_stored", (row) => row.reconciliation?.entities.org_group?.stored ?? null],
+  ["drift", (row) => (row.reconciliation === null ? null : SyncRuns.drifted(row.reconciliation).join(" "))],
+  ["kept", (row) => (row.reconciliation === null ? null : keptText(row.reconciliation))]
 ]
 
 /** The connection's health beside each of its runs; empty when the report has no health row for it. */
@@ -284,6 +324,7 @@ export const runsSection = (report: RunsReport): string => {
             { label: "retries", numeric: true },
             { label: "429s", numeric: true },
             { label: "quarantined", numeric: true },
+            { label: "expected/stored" },
             { label: "error" }
           ],
           report.runs.map((row) => ({
@@ -298,6 +339,11 @@ export const runsSection = (report: RunsReport): string => {
               htmlText(row.retries),
               htmlText(row.rateLimited),
               htmlText(row.quarantined),
+              htmlText(
+                [expectedVsStored(row.reconciliation), keptText(row.reconciliation)]
+                  .filter((part) => part !== "")
+                  .join(" — kept: ")
+              ),
               row.errorTag === null ? "" : htmlText(`${row.errorTag}: ${row.errorMessage ?? ""}`)
             ]
           }))
