@@ -62,6 +62,8 @@ describe("orgUserFromDirectoryUser", () => {
 
   it("rejects an unreadable addedToOrg instead of storing a wrong date", () => {
     const rejected = Either.getLeft(orgUserFromDirectoryUser({ ...base, addedToOrg: "yesterday-ish" }))
-    expect(rejected._tag === "Some" && rejected.value.reason).toBe("addedToOrg is not an ISO-8601 date: yesterday-ish")
+    expect(rejected._tag === "Some" && rejected.value.reason).toBe(
+      "addedToOrg is not an ISO-8601 date: yesterday-ish"
+    )
   })
 })
