@@ -219,32 +219,49 @@ export const runOnce = (
     yield* verify(config.concurrency, config.backfillConcurrency)
     yield* createQueues
     yield* startWorking(config, hooks, [])
-    const due = yield* tick(config, { onSlotDeferred: hooks.onSlotDeferred, seen: new Set() })
-    yield* Effect.logInfo("--once: slots due now").pipe(Effect.annotateLogs({ due: due.length }))
-    const states = Effect.forEach(due, (slot) =>
-      Effect.map(boss.getJobById(SYNC_QUEUE, slot.jobId), (job) => ({
-        slot,
-        state: Option.match(job, { onNone: () => "missing", onSome: (found) => found.state })
-      }))
-    )
+    const tickHooks: TickHooks = { onSlotDeferred: hooks.onSlotDeferred, seen: new Set() }
     const terminal = new Set(["completed", "failed", "cancelled", "missing"])
-    let settled = yield* states
-    while (!settled.every(({ state }) => terminal.has(state))) {
-      yield* Effect.sleep(config.pollInterval)
-      settled = yield* states
+    const stateOf = (queue: string, jobId: string) =>
+      Effect.map(boss.getJobById(queue, jobId), (job) =>
+        Option.match(job, { onNone: () => "missing", onSome: (found) => found.state })
+      )
+    /** Waits until every slot's job (and, once synced, its backfill) has finished; their sync job states. */
+    const settle = (slots: ReadonlyArray<EnqueuedSlot>) =>
+      Effect.gen(function* () {
+        const states = Effect.forEach(slots, (slot) =>
+          Effect.map(stateOf(SYNC_QUEUE, slot.jobId), (state) => ({ slot, state }))
+        )
+        let settled = yield* states
+        while (!settled.every(({ state }) => terminal.has(state))) {
+          yield* Effect.sleep(config.pollInterval)
+          settled = yield* states
+        }
+        // The backfills the synced slots enqueued run too before the process exits (their failure is no slot's).
+        if (config.backfillBudget > 0 && config.backfillConcurrency > 0) {
+          const synced = settled.filter(({ state }) => state === "completed").map(({ slot }) => slot)
+          const backfills = Effect.forEach(synced, (slot) =>
+            stateOf(BACKFILL_QUEUE, backfillJobId(slot.connectionId, slot.slot))
+          )
+          while (!(yield* backfills).every((state) => terminal.has(state))) {
+            yield* Effect.sleep(config.pollInterval)
+          }
+        }
+        return settled
+      })
+    // Slots deferred because their organisation was busy run once the slots before them have finished.
+    const due: Array<EnqueuedSlot> = []
+    const settled: Array<{ readonly slot: EnqueuedSlot; readonly state: string }> = []
+    let round = yield* tickPlanned(config, tickHooks)
+    for (;;) {
+      yield* Effect.logInfo("--once: slots due now").pipe(
+        Effect.annotateLogs({ due: round.enqueued.length, deferred: round.deferred.length })
+      )
+      due.push(...round.enqueued)
+      settled.push(...(yield* settle(round.enqueued)))
+      if (round.deferred.length === 0) break
+      round = yield* tickPlanned(config, tickHooks)
+      if (round.enqueued.length === 0) break
     }
     const failed = settled.filter(({ state }) => state !== "completed").map(({ slot }) => slot)
-    // The backfills the synced slots enqueued run too before the process exits (their failure is no slot's).
-    if (config.backfillBudget > 0 && config.backfillConcurrency > 0) {
-      const synced = settled.filter(({ state }) => state === "completed").map(({ slot }) => slot)
-      const backfills = Effect.forEach(synced, (slot) =>
-        Effect.map(boss.getJobById(BACKFILL_QUEUE, backfillJobId(slot.connectionId, slot.slot)), (job) =>
-          Option.match(job, { onNone: () => "missing", onSome: (found) => found.state })
-        )
-      )
-      while (!(yield* backfills).every((state) => terminal.has(state))) {
-        yield* Effect.sleep(config.pollInterval)
-      }
-    }
     return { due, succeeded: settled.length - failed.length, failed }
   })

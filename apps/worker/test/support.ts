@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { writeFileSync } from "node:fs"
+import { createServer, request, type Server } from "node:http"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
 import { SqlClient } from "@effect/sql"
@@ -158,3 +159,40 @@ export const connect = (
 export const messages = (worker: WorkerProcess) => worker.lines.map((line) => line.message)
 
 export const since = (start: number) => Duration.millis(Date.now() - start)
+
+/**
+ * One admin base URL for several simulated organisations, as Atlassian's one API serves every organisation:
+ * a front that forwards each request to the simulator whose API key it carries (the worker's clients all
+ * use the process's `ATLASSIAN_ADMIN_BASE_URL`). Closed with the scope.
+ */
+export const organisationsFront = (simulators: ReadonlyArray<Simulator.RunningSimulator>) =>
+  Effect.acquireRelease(
+    Effect.async<{ readonly server: Server; readonly adminBaseUrl: string }>((resume) => {
+      const byKey = new Map(simulators.map((simulator) => [simulator.apiKey, new URL(simulator.baseUrl)]))
+      const server = createServer((req, res) => {
+        const key = (req.headers.authorization ?? "").replace(/^Bearer /, "")
+        const target = byKey.get(key) ?? new URL(simulators[0]?.baseUrl ?? "http://127.0.0.1:1")
+        const forward = request(
+          {
+            host: target.hostname,
+            port: target.port,
+            path: req.url,
+            method: req.method,
+            headers: { ...req.headers, host: target.host }
+          },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers)
+            answer.pipe(res)
+          }
+        )
+        forward.on("error", () => res.writeHead(502).end())
+        req.pipe(forward)
+      })
+      server.listen(0, "127.0.0.1", () => {
+        const address = server.address()
+        const port = typeof address === "object" && address !== null ? address.port : 0
+        resume(Effect.succeed({ server, adminBaseUrl: `http://127.0.0.1:${port}/admin` }))
+      })
+    }),
+    ({ server }) => Effect.sync(() => server.close())
+  ).pipe(Effect.map(({ adminBaseUrl }) => adminBaseUrl))
