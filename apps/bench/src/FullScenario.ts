@@ -12,37 +12,50 @@ import { AtlassianClient, unpaced } from "@seatsync/atlassian-client"
 import { Connections, Database, EmbeddedPostgres, Entities } from "@seatsync/store"
 import { type ProgressEvent, runSync, type SyncSummary } from "@seatsync/sync"
 import { Console, Duration, Effect, Layer, Redacted } from "effect"
-import { argValue } from "./Arguments.js"
+import { argValue, argWord } from "./Arguments.js"
 import {
   benchmarksPath,
   currentFullNotes,
   currentRateLimitSection,
   rateLimitPointer
 } from "./BenchmarksDoc.js"
+import { makePhaseMeter, type PhaseFigures, type PhaseMeter } from "./PhaseMeter.js"
 import { rawCopy, updatedTuples } from "./RawCopy.js"
+import { replaySource } from "./ReplaySource.js"
 import { simulatorProcess } from "./SimulatorSpawn.js"
 
 const users = argValue("users", 100_000)
 const groups = argValue("groups", 5_000)
 const groupsPerUser = argValue("groups-per-user", 10)
 const products = argValue("products", 20)
+/** Where the organisation's answers come from: the live simulator, or its answers replayed from disk. */
+const source = argWord("source", "simulator") === "replay" ? "replay" : "simulator"
 /** The live tables a sync writes: one per entity. */
 const liveTables = Entities.entities
 
-/** Peak resident set size of this process while `effect` runs, sampled every 20 ms. */
-const withPeakRss = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+const json = process.argv.includes("--json")
+const log = (line: string) => (json ? Console.error(line) : Console.log(line))
+
+/** Runs `effect` under a fresh phase meter: its value, duration, overall peak RSS and per-phase figures. */
+const metered = <A, E, R>(effect: (meter: PhaseMeter) => Effect.Effect<A, E, R>) =>
   Effect.acquireUseRelease(
-    Effect.sync(() => {
-      const state = { peak: process.memoryUsage().rss }
-      const timer = setInterval(() => {
-        state.peak = Math.max(state.peak, process.memoryUsage().rss)
-      }, 20)
-      return { state, timer }
-    }),
-    ({ state }) =>
-      Effect.map(Effect.timed(effect), ([duration, value]) => ({ value, duration, peak: () => state.peak })),
-    ({ timer }) => Effect.sync(() => clearInterval(timer))
+    Effect.sync(makePhaseMeter),
+    (meter) =>
+      Effect.map(Effect.timed(effect(meter)), ([duration, value]) => {
+        const { peakRssBytes, phases } = meter.stop()
+        return { value, duration, peak: () => peakRssBytes, phases }
+      }),
+    (meter) => Effect.sync(() => meter.stop())
   )
+
+const phaseTable = (phases: ReadonlyArray<PhaseFigures>) => [
+  "| phase | wall s | CPU s | peak RSS MB | peak heap used MB | peak external MB |",
+  "|---|---|---|---|---|---|",
+  ...phases.map(
+    (p) =>
+      `| ${p.phase} | ${p.wallSeconds.toFixed(1)} | ${p.cpuSeconds.toFixed(1)} | ${p.peakRssMb} | ${p.peakHeapUsedMb} | ${p.peakExternalMb} |`
+  )
+]
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`
 const rate = (rows: number, millis: number) => Math.round(rows / (millis / 1000))
@@ -54,7 +67,8 @@ const rowsWritten = (summary: SyncSummary) =>
 
 /** The full-size scenario: first sync, raw COPY of the same rows, unchanged second sync. */
 export const fullScenario = Effect.gen(function* () {
-  const handle = yield* simulatorProcess({ users, groups, groupsPerUser, products })
+  const shape = { users, groups, groupsPerUser, products }
+  const handle = yield* source === "replay" ? replaySource(shape) : simulatorProcess(shape)
   const cluster = yield* EmbeddedPostgres.EmbeddedPostgres
   const url = Redacted.value(cluster.url)
   const sql = yield* SqlClient.SqlClient
@@ -68,22 +82,26 @@ export const fullScenario = Effect.gen(function* () {
     adminBaseUrl: handle.adminBaseUrl,
     pacing: unpaced
   }).pipe(Layer.provide(FetchHttpClient.layer))
-  const progress = (event: ProgressEvent) =>
-    event._tag === "PageStaged" && event.pages % 100 !== 0
-      ? Effect.void
-      : Effect.sync(() => process.stderr.write(`  ${event._tag} ${JSON.stringify(event)}\n`))
-  const sync = runSync(connection, { trigger: "cli", batchSize: 5000, onProgress: progress }).pipe(
-    Effect.provide(client)
-  )
+  const progress = (meter: PhaseMeter) => (event: ProgressEvent) =>
+    Effect.zipRight(
+      meter.observe(event),
+      event._tag === "PageStaged" && event.pages % 100 !== 0
+        ? Effect.void
+        : Effect.sync(() => process.stderr.write(`  ${event._tag} ${JSON.stringify(event)}\n`))
+    )
+  const sync = (meter: PhaseMeter) =>
+    runSync(connection, { trigger: "cli", batchSize: 5000, onProgress: progress(meter) }).pipe(
+      Effect.provide(client)
+    )
 
-  yield* Console.log(`bench: syncing ${users} users from the simulator into PostgreSQL ${version}…`)
-  const first = yield* withPeakRss(sync)
+  yield* log(`bench: syncing ${users} users from the ${source} into PostgreSQL ${version}…`)
+  const first = yield* metered(sync)
   const firstMillis = Duration.toMillis(first.duration)
   const written = rowsWritten(first.value)
 
   yield* Effect.sleep("1500 millis") // statistics reach pg_stat_user_tables asynchronously
   const updatesBefore = yield* Effect.promise(() => updatedTuples(url, liveTables))
-  const second = yield* withPeakRss(sync)
+  const second = yield* metered(sync)
   yield* Effect.sleep("1500 millis")
   const updatesAfter = yield* Effect.promise(() => updatedTuples(url, liveTables))
 
@@ -93,6 +111,33 @@ export const fullScenario = Effect.gen(function* () {
   const syncRate = rate(written, firstMillis)
   const copyRate = rate(copyRows, copyMillis)
   const ratio = syncRate / copyRate
+  const rows = Object.values(first.value.entities).reduce((sum, counts) => sum + counts.staged, 0)
+  const results = {
+    source,
+    users,
+    groups,
+    rows,
+    rowsWritten: written,
+    syncSeconds: firstMillis / 1000,
+    copySeconds: copyMillis / 1000,
+    syncOverCopy: Math.round(ratio * 1000) / 1000,
+    peakRssMb: Math.round(first.peak() / 1024 / 1024),
+    peakRssMbSecondSync: Math.round(second.peak() / 1024 / 1024),
+    secondSyncSeconds: Duration.toMillis(second.duration) / 1000,
+    secondSyncRowsWritten: rowsWritten(second.value),
+    secondSyncTuplesUpdated: updatesAfter - updatesBefore,
+    apiCalls: first.value.api.apiCalls,
+    estimatedApiCalls: null,
+    cpuSecondsPer100kRows:
+      Math.round((first.phases.reduce((sum, phase) => sum + phase.cpuSeconds, 0) / rows) * 100_000 * 100) /
+      100,
+    phases: first.phases,
+    phasesSecondSync: second.phases
+  }
+  if (json) {
+    yield* Console.log(JSON.stringify(results))
+    return
+  }
   const rateLimitSection = yield* Effect.promise(currentRateLimitSection)
   const notes = yield* Effect.promise(currentFullNotes)
 
@@ -120,6 +165,11 @@ export const fullScenario = Effect.gen(function* () {
     `| peak RSS, second sync | ${mb(second.peak())} | flat |`,
     `| live rows updated by the unchanged second sync | ${updatesAfter - updatesBefore} | 0 ${updatesAfter === updatesBefore ? "✓" : "✗ not met"} |`,
     `| API calls, first sync | ${first.value.api.apiCalls} | |`,
+    "",
+    `Per phase of the first sync (${source}; the phase is the listing that staged a page last, users and groups`,
+    `overlap; the sync process's CPU: ${results.cpuSecondsPer100kRows} s per 100k rows):`,
+    "",
+    ...phaseTable(first.phases),
     "",
     "Per table (raw COPY):",
     "",
