@@ -61,6 +61,8 @@ export interface TickInput {
   /** Connections with a backfill job waiting, retrying or running (busy with their organisation's window). */
   readonly pendingBackfill?: ReadonlySet<number> | undefined
   readonly spread: Duration.Duration
+  /** Only these connections are considered (`--once` running the slots it deferred); all when absent. */
+  readonly only?: ReadonlySet<number> | undefined
 }
 
 /**
@@ -87,6 +89,7 @@ export const planTick = (input: TickInput): Effect.Effect<TickPlan> =>
     const byId = input.connections.slice().sort((a, b) => a.id - b.id)
     for (const connection of byId) {
       if (connection.pausedAt !== null || input.pending.has(connection.id)) continue
+      if (input.only !== undefined && !input.only.has(connection.id)) continue
       const key = `${connection.timeZone} ${connection.schedule}`
       const cached = crons.get(key)
       const cron = cached === undefined ? parseSchedule(connection) : Either.right(cached)
@@ -182,7 +185,8 @@ const silentHooks = (): TickHooks => ({ onSlotDeferred: Effect.void, seen: new S
 /** The tick, with what it deferred and when the next slot falls due. */
 export const tickPlanned = (
   config: WorkerConfig,
-  hooks: TickHooks = silentHooks()
+  hooks: TickHooks = silentHooks(),
+  only?: ReadonlySet<number>
 ): Effect.Effect<
   TickResult,
   BossError | SqlError.SqlError | ParseResult.ParseError,
@@ -198,7 +202,8 @@ export const tickPlanned = (
         schema: boss.schema,
         queue: BACKFILL_QUEUE
       }),
-      spread: config.scheduleSpread
+      spread: config.scheduleSpread,
+      only
     })
     for (const error of plan.invalid) {
       yield* Effect.logWarning(error.message).pipe(Effect.annotateLogs({ connection: error.connection }))

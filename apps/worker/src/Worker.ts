@@ -259,7 +259,8 @@ export const runOnce = (
       due.push(...round.enqueued)
       settled.push(...(yield* settle(round.enqueued)))
       if (round.deferred.length === 0) break
-      round = yield* tickPlanned(config, tickHooks)
+      // Only the deferred connections: their siblings' newer slots are not this run's.
+      round = yield* tickPlanned(config, tickHooks, new Set(round.deferred.map((slot) => slot.connectionId)))
       if (round.enqueued.length === 0) break
     }
     const failed = settled.filter(({ state }) => state !== "completed").map(({ slot }) => slot)
