@@ -248,7 +248,16 @@ describe("seatsync report", () => {
       "active_90",
       "never_active",
       "reclaimable",
-      "utilisation"
+      "utilisation",
+      // What the seats cost (empty: no price set for the demo here; SpendReports.test.ts prices them).
+      "currency",
+      "billing_period",
+      "price_per_seat",
+      "renewal_date",
+      "monthly_cost_purchased",
+      "monthly_cost_assigned",
+      "monthly_cost_billable",
+      "monthly_cost_idle"
     ])
     expect(csv.length - 1).toBe(json.seats.length)
     for (const [index, row] of json.seats.entries()) {

@@ -29,7 +29,9 @@ const seats: SeatsReport = {
       active90: 2,
       neverActive: 2,
       reclaimable: 2,
-      utilisation: 0.6
+      utilisation: 0.6,
+      price: null,
+      monthlyCost: null
     }
   ],
   ledger: ["2026-11-01", "2026-11-21", "2026-11-28"].map((day, index) => ({
@@ -45,8 +47,11 @@ const seats: SeatsReport = {
     active60: 2,
     active90: 2,
     neverActive: 2,
-    reclaimable: 2
-  }))
+    reclaimable: 2,
+    dailyCost: null
+  })),
+  monthlyCostTotals: [],
+  unpricedProducts: 1
 }
 const reclaim: ReclaimReport = {
   report: "reclaim",
@@ -71,9 +76,30 @@ const reclaim: ReclaimReport = {
       activityObservedAt: at,
       addedToOrg: null,
       daysSinceAdded: null,
-      inactiveAfterDays: 90
+      inactiveAfterDays: 90,
+      saving: null
     }
-  ]
+  ],
+  savings: {
+    byProduct: [
+      {
+        connection: "acme",
+        productId: "ari:cloud:jira-software::site/1",
+        productKey: "jira-software",
+        productName: hostile,
+        seats: 1,
+        currency: null,
+        billingPeriod: null,
+        monthly: null,
+        annual: null,
+        from: null,
+        month: null
+      }
+    ],
+    totals: [],
+    byMonth: [],
+    unpricedSeats: 1
+  }
 }
 const runs: RunsReport = {
   report: "runs",

@@ -1,15 +1,38 @@
 /**
  * The reclaim report: the billable seats whose holder was inactive for the threshold or never active, with the
- * evidence — its document, how it is loaded and how it reads as a table, CSV, JSON and an HTML section.
+ * evidence, and what reclaiming them would save — per seat, per product, in total and by the month the
+ * saving lands (a monthly plan at once, an annual plan at its next renewal) — its document, how it is loaded
+ * and how it reads as a table, CSV, JSON and an HTML section. A seat of an unpriced product saves an unknown
+ * amount (null), never 0.
  */
-import { Reports } from "@seatsync/store"
+import { Prices, Reports, Spend } from "@seatsync/store"
 import { Effect, Schema } from "effect"
 import { type Column, csvOf, timestamp } from "../Csv.js"
 import { htmlTable, htmlText } from "../HtmlTable.js"
+import { Amount, money, priceBook, priceIn } from "../Money.js"
 import * as Report from "../Report.js"
 import type { Selection } from "../Selection.js"
 import { renderTable } from "../Table.js"
 import { day, minute, productLabel, thresholdNote } from "../ValueText.js"
+
+const Day = Schema.String.pipe(Schema.pattern(/^\d{4}-\d{2}-\d{2}$/))
+const Month = Schema.String.pipe(Schema.pattern(/^\d{4}-\d{2}$/))
+const Count = Schema.NonNegativeInt
+
+/** What reclaiming one seat saves, and from when. */
+export const Saving = Schema.Struct({
+  currency: Schema.String,
+  billingPeriod: Schema.Literal("monthly", "annual"),
+  /** Per month: the monthly price, or the annual price ÷ 12. */
+  monthly: Amount,
+  /** Per year: 12 × the monthly saving. */
+  annual: Amount,
+  /** The first day it saves: the report's day for a monthly plan, the next renewal for an annual plan. */
+  from: Day,
+  /** The month the saving lands, `YYYY-MM` (`from`'s month). */
+  month: Month
+}).annotations({ identifier: "Saving", description: "What reclaiming one seat saves, and from when." })
+export type Saving = typeof Saving.Type
 
 export const ReclaimRow = Schema.Struct({
   connection: Schema.String,
@@ -33,18 +56,60 @@ export const ReclaimRow = Schema.Struct({
   activityObservedAt: Schema.NullOr(Schema.Date),
   addedToOrg: Schema.NullOr(Schema.Date),
   daysSinceAdded: Schema.NullOr(Schema.Int),
-  inactiveAfterDays: Schema.Int
+  inactiveAfterDays: Schema.Int,
+  /** Null when the product has no price: the saving is unknown. */
+  saving: Schema.NullOr(Saving)
 }).annotations({
   identifier: "ReclaimRow",
   description: "A billable seat whose holder is inactive or never active, with the evidence."
 })
 export type ReclaimRow = typeof ReclaimRow.Type
 
+/** What reclaiming every candidate of one product saves. */
+export const ProductSaving = Schema.Struct({
+  connection: Schema.String,
+  productId: Schema.String,
+  productKey: Schema.String,
+  productName: Schema.String,
+  seats: Count,
+  /** Null (and the amounts too) when the product has no price. */
+  currency: Schema.NullOr(Schema.String),
+  billingPeriod: Schema.NullOr(Schema.Literal("monthly", "annual")),
+  monthly: Schema.NullOr(Amount),
+  annual: Schema.NullOr(Amount),
+  from: Schema.NullOr(Day),
+  month: Schema.NullOr(Month)
+}).annotations({ identifier: "ProductSaving", description: "The saving of one product's candidates." })
+export type ProductSaving = typeof ProductSaving.Type
+
+/** The savings of the priced seats in one currency, in total or landing in one month. */
+export const SavingTotal = Schema.Struct({
+  /** `YYYY-MM` in `byMonth`; absent in `totals`. */
+  month: Schema.optional(Month),
+  currency: Schema.String,
+  seats: Count,
+  monthly: Amount,
+  annual: Amount
+}).annotations({ identifier: "SavingTotal", description: "Savings of the priced seats in one currency." })
+export type SavingTotal = typeof SavingTotal.Type
+
+export const Savings = Schema.Struct({
+  byProduct: Schema.Array(ProductSaving),
+  /** Per currency (amounts in different currencies are never added). */
+  totals: Schema.Array(SavingTotal),
+  /** Per month the savings land and currency, earliest first. */
+  byMonth: Schema.Array(SavingTotal),
+  /** Candidates whose product has no price: their saving is unknown and in no total. */
+  unpricedSeats: Count
+}).annotations({ identifier: "Savings", description: "What reclaiming the candidates saves, and when." })
+export type Savings = typeof Savings.Type
+
 /** The `--format json` document. */
 export const ReclaimReport = Schema.Struct({
   report: Schema.Literal("reclaim"),
   generatedAt: Schema.Date,
-  candidates: Schema.Array(ReclaimRow)
+  candidates: Schema.Array(ReclaimRow),
+  savings: Savings
 }).annotations({
   identifier: "ReclaimReport",
   title: "seatsync reclaim report",
@@ -52,9 +117,103 @@ export const ReclaimReport = Schema.Struct({
 })
 export type ReclaimReport = typeof ReclaimReport.Type
 
-/** Each connection's candidates at its own threshold, unless `--inactive-after-days` overrides them all. */
+/** What reclaiming one seat priced by `price` on `day` saves. */
+const savingOf = (price: Prices.Price, day: string): Saving => {
+  const from = Spend.savingFrom(price, day)
+  return {
+    currency: price.currency,
+    billingPeriod: price.billingPeriod,
+    monthly: Spend.cents(Spend.monthlyPerSeat(price)),
+    annual: Spend.cents(Spend.annualPerSeat(price)),
+    from,
+    month: from.slice(0, 7)
+  }
+}
+
+/** Sums per key of the priced candidates, from unrounded per-seat amounts. */
+const totalsBy = (
+  priced: ReadonlyArray<{ readonly saving: Saving; readonly monthly: number }>,
+  keyOf: (saving: Saving) => { readonly month?: string; readonly currency: string }
+): ReadonlyArray<SavingTotal> => {
+  const groups = new Map<string, { key: ReturnType<typeof keyOf>; seats: number; monthly: number }>()
+  for (const { saving, monthly } of priced) {
+    const key = keyOf(saving)
+    const id = `${key.month ?? ""} ${key.currency}`
+    const group = groups.get(id) ?? { key, seats: 0, monthly: 0 }
+    groups.set(id, { key, seats: group.seats + 1, monthly: group.monthly + monthly })
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, { key, seats, monthly }]) => ({
+      ...key,
+      seats,
+      monthly: Spend.cents(monthly),
+      annual: Spend.cents(monthly * 12)
+    }))
+}
+
+/**
+ * The savings per product, in total and by month of realisation, of the candidates; `monthlyPerSeat` is the
+ * unrounded monthly price of a candidate's seat (undefined: unpriced), so that sums are rounded once.
+ */
+export const savingsOf = (
+  candidates: ReadonlyArray<ReclaimRow>,
+  monthlyPerSeat: (row: ReclaimRow) => number | undefined
+): Savings => {
+  const products = new Map<string, Array<ReclaimRow>>()
+  for (const row of candidates) {
+    const key = `${row.connection}\u0000${row.productId}`
+    products.set(key, [...(products.get(key) ?? []), row])
+  }
+  const byProduct = [...products.values()].map((rows): ProductSaving => {
+    const [first] = rows as [ReclaimRow, ...Array<ReclaimRow>]
+    const perSeat = monthlyPerSeat(first)
+    const saving = first.saving
+    return {
+      connection: first.connection,
+      productId: first.productId,
+      productKey: first.productKey,
+      productName: first.productName,
+      seats: rows.length,
+      currency: saving?.currency ?? null,
+      billingPeriod: saving?.billingPeriod ?? null,
+      monthly: perSeat === undefined ? null : Spend.cents(rows.length * perSeat),
+      annual: perSeat === undefined ? null : Spend.cents(rows.length * perSeat * 12),
+      from: saving?.from ?? null,
+      month: saving?.month ?? null
+    }
+  })
+  const priced = candidates.flatMap((row) => {
+    const monthly = monthlyPerSeat(row)
+    return row.saving === null || monthly === undefined ? [] : [{ saving: row.saving, monthly }]
+  })
+  return {
+    byProduct: byProduct.sort(
+      (a, b) =>
+        a.connection.localeCompare(b.connection) ||
+        a.productKey.localeCompare(b.productKey) ||
+        a.productId.localeCompare(b.productId)
+    ),
+    totals: totalsBy(priced, (saving) => ({ currency: saving.currency })),
+    byMonth: totalsBy(priced, (saving) => ({ month: saving.month, currency: saving.currency })),
+    unpricedSeats: candidates.filter((row) => row.saving === null).length
+  }
+}
+
+/**
+ * Each connection's candidates at its own threshold, unless `--inactive-after-days` overrides them all, each
+ * with the saving at the price in force on the report's day.
+ */
 export const loadReclaim = (selection: Selection) =>
   Effect.gen(function* () {
+    const book = priceBook(
+      yield* Effect.forEach(selection.connections, (connection) =>
+        Effect.map(Prices.history(connection.id), (history) => ({ connection: connection.name, history }))
+      )
+    )
+    const today = selection.generatedAt.toISOString().slice(0, 10)
+    const priceOf = (row: { readonly connection: string; readonly productId: string }) =>
+      priceIn(book, row.connection, row.productId, today)
     const candidates = yield* Effect.forEach(selection.connections, (connection) => {
       const inactiveAfterDays = selection.inactiveAfterDays ?? connection.inactiveAfterDays
       return Reports.reclaimCandidates(connection.id, {
@@ -82,16 +241,25 @@ export const loadReclaim = (selection: Selection) =>
               activityObservedAt: row.activityObservedAt,
               addedToOrg: row.addedToOrg,
               daysSinceAdded: row.daysSinceAdded,
-              inactiveAfterDays
+              inactiveAfterDays,
+              saving: null
             })
           )
         )
       )
     })
+    const priced = candidates.flat().map((row): ReclaimRow => {
+      const price = priceOf(row)
+      return price === undefined ? row : { ...row, saving: savingOf(price, today) }
+    })
     return {
       report: "reclaim",
       generatedAt: selection.generatedAt,
-      candidates: candidates.flat()
+      candidates: priced,
+      savings: savingsOf(priced, (row) => {
+        const price = priceOf(row)
+        return price === undefined ? undefined : Spend.monthlyPerSeat(price)
+      })
     } satisfies ReclaimReport
   })
 
@@ -139,7 +307,65 @@ export const reclaimTable = (report: ReclaimReport): string => {
     table,
     "",
     thresholdNote(report.candidates),
-    "account ids, roles, managed or not, when observed: --format csv, json or html"
+    "account ids, roles, managed or not, when observed: --format csv, json or html",
+    "",
+    savingsText(report)
+  ].join("\n")
+}
+
+/** `at once (monthly plan)` or `at renewal (annual plan)`. */
+const whenLabel = (billingPeriod: "monthly" | "annual" | null): string =>
+  billingPeriod === "monthly"
+    ? "at once (monthly plan)"
+    : billingPeriod === "annual"
+      ? "at renewal (annual plan)"
+      : ""
+
+/** The savings per product, in total per currency and by the month they land. */
+const savingsText = (report: ReclaimReport): string => {
+  const { savings } = report
+  const day = report.generatedAt.toISOString().slice(0, 10)
+  const several = distinct(savings.byProduct.map((row) => row.connection)).length > 1
+  const table = renderTable(
+    [
+      ...(several ? [{ header: "connection", maxWidth: 16 }] : []),
+      { header: "product", maxWidth: 36 },
+      { header: "seats", align: "right" as const },
+      { header: "per month", align: "right" as const },
+      { header: "per year", align: "right" as const },
+      { header: "from" },
+      { header: "when" }
+    ],
+    savings.byProduct.map((row) => [
+      ...(several ? [row.connection] : []),
+      productLabel(row),
+      String(row.seats),
+      money(row.monthly, row.currency),
+      money(row.annual, row.currency),
+      row.from ?? "–",
+      row.currency === null ? "no price set" : whenLabel(row.billingPeriod)
+    ])
+  )
+  const totals = savings.totals.map(
+    (total) =>
+      `total: ${money(total.monthly, total.currency)} per month, ${money(total.annual, total.currency)} per year (${total.seats} seat${total.seats === 1 ? "" : "s"})`
+  )
+  const byMonth = savings.byMonth.map(
+    (month) =>
+      `  ${month.month ?? ""}  ${money(month.monthly, month.currency)} per month from then (${month.seats} seat${month.seats === 1 ? "" : "s"})`
+  )
+  return [
+    `Savings if reclaimed, at the prices in force on ${day}`,
+    "",
+    table,
+    "",
+    ...(totals.length === 0 ? ["total: unknown (no candidate's product has a price)"] : totals),
+    ...(byMonth.length === 0 ? [] : ["by month the saving lands:", ...byMonth]),
+    ...(savings.unpricedSeats === 0
+      ? []
+      : [
+          `${savings.unpricedSeats} seat${savings.unpricedSeats === 1 ? "" : "s"} of unpriced products: saving unknown, in no total (\`seatsync prices set\`)`
+        ])
   ].join("\n")
 }
 
@@ -162,11 +388,80 @@ const reclaimColumns: ReadonlyArray<Column<ReclaimRow>> = [
   ["managed", (row) => row.managed],
   ["added_to_org", (row) => timestamp(row.addedToOrg)],
   ["days_since_added", (row) => row.daysSinceAdded],
+  ["currency", (row) => row.saving?.currency ?? null],
+  ["billing_period", (row) => row.saving?.billingPeriod ?? null],
+  ["monthly_saving", (row) => row.saving?.monthly ?? null],
+  ["annual_saving", (row) => row.saving?.annual ?? null],
+  ["saving_from", (row) => row.saving?.from ?? null],
+  ["saving_month", (row) => row.saving?.month ?? null],
   ["inactive_after_days", (row) => row.inactiveAfterDays]
 ]
 
-/** One row per seat to reclaim; `roles` is space-separated. */
+/** One row per seat to reclaim, with its saving (empty when unpriced); `roles` is space-separated. */
 export const reclaimCsv = (report: ReclaimReport): string => csvOf(reclaimColumns, report.candidates)
+
+/** What reclaiming saves per product, in total and by the month it lands. */
+const savingsSection = (report: ReclaimReport): string => {
+  const { savings } = report
+  const byProduct = htmlTable(
+    [
+      { label: "connection" },
+      { label: "product" },
+      { label: "seats", numeric: true },
+      { label: "per month", numeric: true },
+      { label: "per year", numeric: true },
+      { label: "from" },
+      { label: "when" }
+    ],
+    [
+      ...savings.byProduct.map((row) => ({
+        cells: [
+          htmlText(row.connection),
+          htmlText(productLabel(row)),
+          htmlText(row.seats),
+          htmlText(money(row.monthly, row.currency)),
+          htmlText(money(row.annual, row.currency)),
+          htmlText(row.from),
+          htmlText(row.currency === null ? "no price set" : whenLabel(row.billingPeriod))
+        ]
+      })),
+      ...savings.totals.map((total) => ({
+        className: "total",
+        cells: [
+          "",
+          "total",
+          htmlText(total.seats),
+          htmlText(money(total.monthly, total.currency)),
+          htmlText(money(total.annual, total.currency)),
+          "",
+          ""
+        ]
+      }))
+    ]
+  )
+  const byMonth =
+    savings.byMonth.length === 0
+      ? ""
+      : `<h3>By month the saving lands</h3>${htmlTable(
+          [
+            { label: "month" },
+            { label: "seats", numeric: true },
+            { label: "per month from then", numeric: true }
+          ],
+          savings.byMonth.map((month) => ({
+            cells: [
+              htmlText(month.month),
+              htmlText(month.seats),
+              htmlText(money(month.monthly, month.currency))
+            ]
+          }))
+        )}`
+  const unpriced =
+    savings.unpricedSeats === 0
+      ? ""
+      : `<p class="muted">${savings.unpricedSeats} seat${savings.unpricedSeats === 1 ? "" : "s"} of unpriced products: the saving is unknown and in no total.</p>`
+  return `<h3>Savings if reclaimed</h3><p class="muted">At the prices in force on ${htmlText(report.generatedAt.toISOString().slice(0, 10))}: a monthly plan saves at once, an annual plan at its next renewal.</p>${byProduct}${unpriced}${byMonth}<h3>The seats</h3>`
+}
 
 /** The list with every piece of evidence: account id, dates, source, roles, account type and state. */
 export const reclaimSection = (report: ReclaimReport): string => {
@@ -174,6 +469,7 @@ export const reclaimSection = (report: ReclaimReport): string => {
   if (report.candidates.length === 0) return `${heading}<p>None: every billable seat is in use.</p>`
   return (
     heading +
+    savingsSection(report) +
     `<p class="muted">Billable seats whose holder was inactive for the threshold or never active, never-active first, then the longest idle. The evidence: the last-active date, where it came from and when seatsync observed it.</p>` +
     htmlTable(
       [

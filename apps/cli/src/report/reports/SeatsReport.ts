@@ -1,12 +1,25 @@
 /**
  * The seats report: per connection × product, purchased, assigned, billable, active in 30/60/90 days, never
- * active, reclaimable and utilisation now, and the seat ledger day by day — its document, how it is loaded
- * and how it reads as a table, CSV, JSON and an HTML section with charts.
+ * active, reclaimable and utilisation now, what they cost per month at the price in force, and the seat
+ * ledger day by day with each day's cost at that day's price — its document, how it is loaded and how it
+ * reads as a table, CSV, JSON and an HTML section with charts. An unpriced product's cost is unknown (null),
+ * never 0.
  */
-import { Reports } from "@seatsync/store"
+import { Prices, Reports, Spend } from "@seatsync/store"
 import { Effect, Schema } from "effect"
 import { type Column, csvOf } from "../Csv.js"
 import { htmlTable, htmlText } from "../HtmlTable.js"
+import {
+  Amount,
+  money,
+  type PriceBook,
+  PriceTerms,
+  priceBook,
+  priceIn,
+  rounded,
+  termsLabel,
+  termsOf
+} from "../Money.js"
 import * as Report from "../Report.js"
 import { connectionIdOf, type Selection } from "../Selection.js"
 import { barChart, lineChart, type Series } from "../Svg.js"
@@ -34,6 +47,18 @@ const seatCountFields = {
   reclaimable: Count
 }
 
+/** What seats cost over a period (a month now, a day in the ledger), in the price's currency. */
+export const SeatCost = Schema.Struct({
+  currency: Schema.String,
+  /** The purchased seats; null when the capacity is unknown. */
+  purchased: Schema.NullOr(Amount),
+  assigned: Amount,
+  billable: Amount,
+  /** The reclaimable seats: billable, and inactive for the threshold or never active. */
+  idle: Amount
+}).annotations({ identifier: "SeatCost", description: "The cost of a product's seats, by kind of seat." })
+export type SeatCost = typeof SeatCost.Type
+
 export const SeatRow = Schema.Struct({
   ...productFields,
   plan: Schema.NullOr(Schema.String),
@@ -43,19 +68,42 @@ export const SeatRow = Schema.Struct({
   capacity: Schema.NullOr(Count),
   ...seatCountFields,
   /** billable ÷ capacity (1 = every purchased seat billed); null when the capacity is unknown. */
-  utilisation: Schema.NullOr(Schema.Number)
-}).annotations({ identifier: "SeatRow", description: "Seat counts of one product of one connection, now." })
+  utilisation: Schema.NullOr(Schema.Number),
+  /** The price in force on the report's day; null when none is set (the cost is unknown). */
+  price: Schema.NullOr(PriceTerms),
+  /** The seats' cost per month (an annual price ÷ 12); null when the price is unknown. */
+  monthlyCost: Schema.NullOr(SeatCost)
+}).annotations({
+  identifier: "SeatRow",
+  description: "Seat counts of one product of one connection, now, and their monthly cost."
+})
 export type SeatRow = typeof SeatRow.Type
 
 export const LedgerDay = Schema.Struct({
   ...productFields,
   day: Schema.String.pipe(Schema.pattern(/^\d{4}-\d{2}-\d{2}$/)),
   capacity: Schema.NullOr(Count),
-  ...seatCountFields
+  ...seatCountFields,
+  /** The day's cost (a year's cost ÷ 365) at the price in force that day; null when none was. */
+  dailyCost: Schema.NullOr(SeatCost)
 }).annotations({
   identifier: "LedgerDay",
-  description: "The seat ledger: one product's counts on one UTC day (the day's last run)."
+  description:
+    "The seat ledger: one product's counts on one UTC day (the day's last run), and that day's cost."
 })
+
+/** The monthly cost of every priced product in one currency. */
+export const CostTotal = Schema.Struct({
+  currency: Schema.String,
+  /** How many products (of all connections) are priced in this currency. */
+  products: Count,
+  /** Null when a product priced in this currency has an unknown capacity. */
+  purchased: Schema.NullOr(Amount),
+  assigned: Amount,
+  billable: Amount,
+  idle: Amount
+}).annotations({ identifier: "CostTotal", description: "Monthly cost of the priced products, per currency." })
+export type CostTotal = typeof CostTotal.Type
 export type LedgerDay = typeof LedgerDay.Type
 
 /** The `--format json` document. */
@@ -63,7 +111,11 @@ export const SeatsReport = Schema.Struct({
   report: Schema.Literal("seats"),
   generatedAt: Schema.Date,
   seats: Schema.Array(SeatRow),
-  ledger: Schema.Array(LedgerDay)
+  ledger: Schema.Array(LedgerDay),
+  /** The monthly cost of the priced products, per currency (amounts in different currencies are never added). */
+  monthlyCostTotals: Schema.Array(CostTotal),
+  /** Products without a price: their cost is unknown and in no total. */
+  unpricedProducts: Count
 }).annotations({
   identifier: "SeatsReport",
   title: "seatsync seats report",
@@ -73,7 +125,10 @@ export const SeatsReport = Schema.Struct({
 export type SeatsReport = typeof SeatsReport.Type
 
 /** The fields a seat row and a ledger day share, from either store row. */
-type SeatCounts = Omit<LedgerDay, "connection" | "productId" | "productKey" | "productName" | "day">
+type SeatCounts = Omit<
+  LedgerDay,
+  "connection" | "productId" | "productKey" | "productName" | "day" | "dailyCost"
+>
 type ProductOf = Pick<LedgerDay, "productId" | "productKey" | "productName">
 
 const productOf = (row: ProductOf & { readonly connectionName: string }) => ({
@@ -94,35 +149,87 @@ const countsOf = (row: SeatCounts): SeatCounts => ({
   reclaimable: row.reclaimable
 })
 
-/** The counts as of the report's moment and every ledger day. */
+/** The cost of `counts` seats at `perSeat` each (a month's or a day's price of one seat), rounded to cents. */
+const seatCost = (counts: SeatCounts, currency: string, perSeat: number): SeatCost => ({
+  currency,
+  purchased: rounded(Spend.costOf(counts.capacity, perSeat)),
+  assigned: Spend.cents(counts.assigned * perSeat),
+  billable: Spend.cents(counts.billable * perSeat),
+  idle: Spend.cents(counts.reclaimable * perSeat)
+})
+
+/** The price of one product of one connection in force on `day`, and what its seats cost per month. */
+const monthlyCostOf = (book: PriceBook, row: SeatRow, day: string) => {
+  const price = priceIn(book, row.connection, row.productId, day)
+  if (price === undefined) return { price: null, monthlyCost: null }
+  return { price: termsOf(price), monthlyCost: seatCost(row, price.currency, Spend.monthlyPerSeat(price)) }
+}
+
+/** The monthly cost per currency of the priced rows, summed before rounding. */
+export const costTotals = (rows: ReadonlyArray<SeatRow>): ReadonlyArray<CostTotal> => {
+  const currencies = [
+    ...new Set(rows.flatMap((row) => (row.price === null ? [] : [row.price.currency])))
+  ].sort()
+  return currencies.map((currency) => {
+    const priced = rows.flatMap((row) =>
+      row.price?.currency === currency ? [{ row, perSeat: Spend.monthlyPerSeat(row.price) }] : []
+    )
+    const sum = (count: (row: SeatRow) => number) =>
+      Spend.cents(priced.reduce((total, { row, perSeat }) => total + count(row) * perSeat, 0))
+    return {
+      currency,
+      products: priced.length,
+      purchased: priced.some(({ row }) => row.capacity === null) ? null : sum((row) => row.capacity ?? 0),
+      assigned: sum((row) => row.assigned),
+      billable: sum((row) => row.billable),
+      idle: sum((row) => row.reclaimable)
+    }
+  })
+}
+
+/** The counts as of the report's moment and every ledger day, priced at the prices in force. */
 export const loadSeats = (selection: Selection) =>
   Effect.gen(function* () {
     const connectionId = connectionIdOf(selection)
+    const book = priceBook(
+      yield* Effect.forEach(selection.connections, (connection) =>
+        Effect.map(Prices.history(connection.id), (history) => ({ connection: connection.name, history }))
+      )
+    )
+    const today = selection.generatedAt.toISOString().slice(0, 10)
     // As of the report's moment, like the reclaim list, so that the two always agree.
     const utilisation = yield* Reports.seatUtilisation(connectionId, {
       asOf: selection.generatedAt,
       ...(selection.inactiveAfterDays === undefined ? {} : { inactiveAfterDays: selection.inactiveAfterDays })
     })
     const ledger = yield* Reports.seatLedger(connectionId)
+    const seats = utilisation.map((row): SeatRow => {
+      const seat = {
+        ...productOf(row),
+        plan: row.plan,
+        inactiveAfterDays: row.inactiveAfterDays,
+        ...countsOf(row),
+        utilisation: row.utilisation,
+        price: null,
+        monthlyCost: null
+      }
+      return { ...seat, ...monthlyCostOf(book, seat, today) }
+    })
     return {
       report: "seats",
       generatedAt: selection.generatedAt,
-      seats: utilisation.map(
-        (row): SeatRow => ({
-          ...productOf(row),
-          plan: row.plan,
-          inactiveAfterDays: row.inactiveAfterDays,
-          ...countsOf(row),
-          utilisation: row.utilisation
-        })
-      ),
-      ledger: ledger.map(
-        (row): LedgerDay => ({
+      seats,
+      ledger: ledger.map((row): LedgerDay => {
+        const price = priceIn(book, row.connectionName, row.productId, row.day)
+        return {
           ...productOf(row),
           day: row.day,
-          ...countsOf(row)
-        })
-      )
+          ...countsOf(row),
+          dailyCost: price === undefined ? null : seatCost(row, price.currency, Spend.dailyPerSeat(price))
+        }
+      }),
+      monthlyCostTotals: costTotals(seats),
+      unpricedProducts: seats.filter((row) => row.price === null).length
     } satisfies SeatsReport
   })
 
@@ -175,7 +282,65 @@ export const seatsTable = (report: SeatsReport): string => {
     table,
     "",
     thresholdNote(report.seats),
-    history
+    history,
+    "",
+    costTable(report)
+  ].join("\n")
+}
+
+/** `7.75 USD/mo`, `86.00 EUR/yr`: a price in a table cell. */
+const shortTerms = (row: SeatRow): string =>
+  row.price === null
+    ? "unknown"
+    : `${money(row.price.pricePerSeat, row.price.currency)}/${row.price.billingPeriod === "monthly" ? "mo" : "yr"}`
+
+/** `1,234.50`: an amount in a column whose currency the price column names. */
+const amount = (value: number | null, known: boolean): string =>
+  known && value !== null ? money(value, "").trimEnd() : known ? "–" : "unknown"
+
+/** The monthly cost per product at the price in force, the totals per currency, and what is unpriced. */
+const costTable = (report: SeatsReport): string => {
+  const several = distinct(report.seats.map((row) => row.connection)).length > 1
+  const day = report.generatedAt.toISOString().slice(0, 10)
+  const table = renderTable(
+    [
+      ...(several ? [{ header: "connection", maxWidth: 16 }] : []),
+      { header: "product", maxWidth: 36 },
+      { header: "price / seat" },
+      { header: "purchased", align: "right" as const },
+      { header: "assigned", align: "right" as const },
+      { header: "billable", align: "right" as const },
+      { header: "idle", align: "right" as const }
+    ],
+    [
+      ...report.seats.map((row) => [
+        ...(several ? [row.connection] : []),
+        productLabel(row),
+        shortTerms(row),
+        amount(row.monthlyCost?.purchased ?? null, row.monthlyCost !== null),
+        amount(row.monthlyCost?.assigned ?? null, row.monthlyCost !== null),
+        amount(row.monthlyCost?.billable ?? null, row.monthlyCost !== null),
+        amount(row.monthlyCost?.idle ?? null, row.monthlyCost !== null)
+      ]),
+      ...report.monthlyCostTotals.map((total) => [
+        ...(several ? [""] : []),
+        `total (${total.products} product${total.products === 1 ? "" : "s"})`,
+        total.currency,
+        amount(total.purchased, true),
+        amount(total.assigned, true),
+        amount(total.billable, true),
+        amount(total.idle, true)
+      ])
+    ]
+  )
+  return [
+    `Cost per month at the prices in force on ${day} (idle = reclaimable seats; an annual price counts ÷ 12)`,
+    "",
+    table,
+    "",
+    report.unpricedProducts === 0
+      ? "every product has a price"
+      : `${report.unpricedProducts} product${report.unpricedProducts === 1 ? " has" : "s have"} no price: cost unknown, in no total (set one with \`seatsync prices set\` or \`prices import\`)`
   ].join("\n")
 }
 
@@ -194,10 +359,21 @@ const seatsColumns: ReadonlyArray<Column<SeatRow>> = [
   ["active_90", (row) => row.active90],
   ["never_active", (row) => row.neverActive],
   ["reclaimable", (row) => row.reclaimable],
-  ["utilisation", (row) => row.utilisation]
+  ["utilisation", (row) => row.utilisation],
+  ["currency", (row) => row.price?.currency ?? null],
+  ["billing_period", (row) => row.price?.billingPeriod ?? null],
+  ["price_per_seat", (row) => row.price?.pricePerSeat ?? null],
+  ["renewal_date", (row) => row.price?.renewalDate ?? null],
+  ["monthly_cost_purchased", (row) => row.monthlyCost?.purchased ?? null],
+  ["monthly_cost_assigned", (row) => row.monthlyCost?.assigned ?? null],
+  ["monthly_cost_billable", (row) => row.monthlyCost?.billable ?? null],
+  ["monthly_cost_idle", (row) => row.monthlyCost?.idle ?? null]
 ]
 
-/** One row per connection × product (the seat ledger's history is in the json and html formats). */
+/**
+ * One row per connection × product, with its price and monthly cost (empty where the price is unknown); the
+ * seat ledger's history and its daily cost are in the json and html formats.
+ */
 export const seatsCsv = (report: SeatsReport): string => csvOf(seatsColumns, report.seats)
 
 /** The series of both charts, named as the legend shows them. */
@@ -236,6 +412,57 @@ const productCharts = (seat: SeatRow, ledger: ReadonlyArray<LedgerDay>) => {
   )
 }
 
+/** The monthly cost per product and per currency; unpriced products say so. */
+const costSection = (report: SeatsReport): string => {
+  const cost = (row: SeatRow, value: number | null | undefined) =>
+    row.monthlyCost === null
+      ? `<span class="muted">unknown</span>`
+      : htmlText(money(value ?? null, row.monthlyCost.currency))
+  const table = htmlTable(
+    [
+      { label: "connection" },
+      { label: "product" },
+      { label: "price per seat" },
+      { label: "purchased", numeric: true },
+      { label: "assigned", numeric: true },
+      { label: "billable", numeric: true },
+      { label: "idle", numeric: true }
+    ],
+    [
+      ...report.seats.map((row) => ({
+        cells: [
+          htmlText(row.connection),
+          htmlText(productLabel(row)),
+          htmlText(termsLabel(row.price)),
+          row.monthlyCost !== null && row.monthlyCost.purchased === null
+            ? "–"
+            : cost(row, row.monthlyCost?.purchased),
+          cost(row, row.monthlyCost?.assigned),
+          cost(row, row.monthlyCost?.billable),
+          cost(row, row.monthlyCost?.idle)
+        ]
+      })),
+      ...report.monthlyCostTotals.map((total) => ({
+        className: "total",
+        cells: [
+          "",
+          htmlText(`total, ${total.products} product${total.products === 1 ? "" : "s"}`),
+          htmlText(total.currency),
+          htmlText(total.purchased === null ? "–" : money(total.purchased, total.currency)),
+          htmlText(money(total.assigned, total.currency)),
+          htmlText(money(total.billable, total.currency)),
+          htmlText(money(total.idle, total.currency))
+        ]
+      }))
+    ]
+  )
+  const unpriced =
+    report.unpricedProducts === 0
+      ? ""
+      : `<p class="muted">${report.unpricedProducts} product${report.unpricedProducts === 1 ? " has" : "s have"} no price: their cost is unknown and in no total.</p>`
+  return `<h3>Cost per month</h3><p class="muted">At the prices in force on ${htmlText(report.generatedAt.toISOString().slice(0, 10))}; an annual price counts ÷ 12; idle = reclaimable seats.</p>${table}${unpriced}`
+}
+
 /** The counts per product, then per product its charts: seats now and the ledger over time. */
 export const seatsSection = (report: SeatsReport): string => {
   if (report.seats.length === 0) return `<h2>Seats</h2><p>No products synced yet.</p>`
@@ -269,7 +496,7 @@ export const seatsSection = (report: SeatsReport): string => {
       ]
     }))
   )
-  return `<h2>Seats</h2>${summary}${report.seats.map((seat) => productCharts(seat, report.ledger)).join("")}`
+  return `<h2>Seats</h2>${summary}${costSection(report)}${report.seats.map((seat) => productCharts(seat, report.ledger)).join("")}`
 }
 
 /** The registry's entry. */
