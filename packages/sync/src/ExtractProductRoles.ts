@@ -1,7 +1,8 @@
 /**
  * Who holds which role on which product: for every product and product role, the user search filtered by
- * `resourceIds` + `roleIds` (one listing per pair instead of one call per user). How a role was granted is
- * inferred: through a group when one of the user's groups grants that role on that product, else direct.
+ * `resourceIds` + `roleIds` (one listing per pair instead of one call per user). Roles are staged as direct;
+ * once everything is staged, `GrantMethod.markGroupGranted` marks those that one of the holder's groups
+ * grants (the memberships are in staging, so no account → groups index is held in memory).
  * Whether it is billable is `isBillableRole`'s answer and nothing else. A holder whose record cannot be
  * decoded, or whose account id cannot be one path segment, is quarantined; a holder quarantined by the
  * users listing gets no role row (it would point at an account seatsync does not store).
@@ -15,9 +16,10 @@ import {
   rejectedFromInvalidRecord,
   roleBillability
 } from "@seatsync/normalise"
+import type { GrantMethod } from "@seatsync/store"
 import { Chunk, Effect, Either, Stream } from "effect"
 import { type ExtractContext, pageReporter } from "./ExtractContext.js"
-import { type GroupGrants, grantKey } from "./ExtractGroups.js"
+import type { GroupGrants } from "./ExtractGroups.js"
 import type { ExtractedUsers } from "./ExtractUsers.js"
 
 /** Roles held on a product (the platform roles org-admin, site-admin and ai-access are not product seats). */
@@ -30,7 +32,6 @@ export const extractProductRoles = (
   context: ExtractContext,
   products: ReadonlyArray<Product>,
   users: ExtractedUsers,
-  grants: GroupGrants,
   concurrency: number
 ) => {
   const report = pageReporter(context, "roles")
@@ -38,7 +39,6 @@ export const extractProductRoles = (
   return Effect.forEach(
     pairs,
     ({ product, roleId }) => {
-      const granting = grants.get(grantKey(product.productId, roleId))
       const source = context.client.userRecords(context.orgId, {
         resourceIds: [product.productId],
         roleIds: [roleId]
@@ -67,16 +67,13 @@ export const extractProductRoles = (
               )
               continue
             }
-            const viaGroup = (users.memberships.get(accountId) ?? []).some(
-              (groupId) => granting?.has(groupId) === true
-            )
             roles.push(
               new ProductRole({
                 accountId,
                 productId: product.productId,
                 roleId,
                 billable: isBillableRole(roleId),
-                grantedVia: [viaGroup ? "group" : "direct"]
+                grantedVia: ["direct"]
               })
             )
           }
@@ -88,3 +85,12 @@ export const extractProductRoles = (
     { concurrency, discard: true }
   )
 }
+
+/** The groups' grants as rows for `GrantMethod.markGroupGranted` (the key is `product|role`). */
+export const groupGrantRows = (grants: GroupGrants): ReadonlyArray<GrantMethod.GroupGrant> =>
+  [...grants].flatMap(([key, groupIds]) => {
+    const separator = key.lastIndexOf("|") // role ids never hold one
+    const productId = key.slice(0, separator)
+    const roleId = key.slice(separator + 1)
+    return [...groupIds].map((groupId) => ({ productId, roleId, groupId }))
+  })

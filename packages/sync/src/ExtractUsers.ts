@@ -2,18 +2,16 @@
  * Users, in one walk of the user search with `expand: productAccess, groups, platformRoles`: the users
  * themselves, their group memberships and their last activity per product (bulk, no per-user calls). Each
  * record is decoded and normalised on its own: a bad one is quarantined with its reason, the page goes on,
- * and nothing that depends on it (memberships, activity) is staged.
+ * and nothing that depends on it (memberships, activity) is staged. Memberships go to staging only: which
+ * roles they grant is decided in PostgreSQL (`GrantMethod`), so nothing here grows with the organisation
+ * but the quarantined users' ids.
  */
 import { type ProductIndex, rowsFromDirectoryUser } from "@seatsync/normalise"
 import { Chunk, Effect, Either, Stream } from "effect"
 import { type ExtractContext, pageReporter } from "./ExtractContext.js"
 
-/** Which groups each user belongs to, to tell product roles granted by a group from direct ones. */
-export type MembershipIndex = ReadonlyMap<string, ReadonlyArray<string>>
-
 /** What the users listing leaves for the listings after it. */
 export interface ExtractedUsers {
-  readonly memberships: MembershipIndex
   /** Account ids (as the records carried them) of the users quarantined this run: their roles are not staged. */
   readonly quarantined: ReadonlySet<string>
 }
@@ -21,7 +19,6 @@ export interface ExtractedUsers {
 export const extractUsers = (context: ExtractContext, products: ProductIndex) =>
   Effect.gen(function* () {
     const report = pageReporter(context, "users")
-    const memberships = new Map<string, ReadonlyArray<string>>()
     const quarantined = new Set<string>()
     const source = context.client.userRecords(context.orgId, {
       expand: ["productAccess", "groups", "platformRoles"]
@@ -35,14 +32,6 @@ export const extractUsers = (context: ExtractContext, products: ProductIndex) =>
         const accepted = rows.filter(Either.isRight).map((row) => row.right)
         const rejected = rows.filter(Either.isLeft).map((row) => row.left)
         for (const user of rejected) if (user.sourceKey !== null) quarantined.add(user.sourceKey)
-        for (const { memberships: groups } of accepted) {
-          for (const membership of groups) {
-            memberships.set(membership.accountId, [
-              ...(memberships.get(membership.accountId) ?? []),
-              membership.groupId
-            ])
-          }
-        }
         yield* context.buffer.add(
           "org_user",
           accepted.map((row) => row.user)
@@ -58,5 +47,5 @@ export const extractUsers = (context: ExtractContext, products: ProductIndex) =>
         yield* report(accepted.length, [...rejected, ...accepted.flatMap((row) => row.rejectedActivities)])
       })
     )
-    return { memberships, quarantined } satisfies ExtractedUsers
+    return { quarantined } satisfies ExtractedUsers
   })

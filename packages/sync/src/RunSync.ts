@@ -18,6 +18,7 @@ import {
   type ConnectionId,
   type DeletionGuardTripped,
   Entities,
+  GrantMethod,
   type LockHeld,
   Locks,
   RunMerge,
@@ -29,7 +30,7 @@ import { Cause, Clock, Effect, Exit, Option, type ParseResult } from "effect"
 import { completeness } from "./Completeness.js"
 import type { ExtractContext } from "./ExtractContext.js"
 import { extractGroups, type GroupGrants } from "./ExtractGroups.js"
-import { extractProductRoles } from "./ExtractProductRoles.js"
+import { extractProductRoles, groupGrantRows } from "./ExtractProductRoles.js"
 import { extractProducts } from "./ExtractProducts.js"
 import { type ExtractedUsers, extractUsers } from "./ExtractUsers.js"
 import { ProgressEvent, type ProgressSink, type SyncEntity } from "./Progress.js"
@@ -165,7 +166,7 @@ export const runSync = (
         const counted = { users: scope.has("users"), groups: scope.has("groups") || scope.has("roles") }
         const countsBefore = yield* readOrgCounts(client, connection.orgId, counted)
         const { products, index } = yield* extractProducts(context, siteSeats)
-        const noUsers: ExtractedUsers = { memberships: new Map(), quarantined: new Set() }
+        const noUsers: ExtractedUsers = { quarantined: new Set() }
         const emptyGrants: GroupGrants = new Map()
         // Users and groups are independent listings: read them side by side on the shared rate budget.
         const [users, grants] = yield* Effect.all(
@@ -175,8 +176,10 @@ export const runSync = (
           ],
           { concurrency: 2 }
         )
-        if (scope.has("roles")) yield* extractProductRoles(context, products, users, grants, concurrency)
+        if (scope.has("roles")) yield* extractProductRoles(context, products, users, concurrency)
         yield* buffer.flush
+        // Which staged roles a group grants is decided where the memberships are: in PostgreSQL.
+        if (scope.has("roles")) yield* GrantMethod.markGroupGranted(runId, groupGrantRows(grants))
         const countsAfter = yield* readOrgCounts(client, connection.orgId, counted)
         const quarantinedByEntity = buffer.rejectedByEntity()
         const drift = reconcile(countsBefore, countsAfter, buffer.staged(), quarantinedByEntity)
