@@ -20,7 +20,11 @@ const reported = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       return true
     }) as typeof process.stderr.write
     const exit = yield* Effect.exit(withErrorReport(effect)).pipe(
-      Effect.ensuring(Effect.sync(() => void (process.stderr.write = write)))
+      Effect.ensuring(
+        Effect.sync(() => {
+          process.stderr.write = write
+        })
+      )
     )
     return { exit, stderr: written.join("") }
   })
