@@ -7,7 +7,7 @@ export default defineConfig({
     fileParallelism: false,
     // Cases of one file run side by side (each has its own simulator and cluster), three at a time.
     maxConcurrency: 3,
-    testTimeout: 240_000,
+    testTimeout: 600_000,
     hookTimeout: 240_000
   }
 })

@@ -45,10 +45,10 @@ describe.concurrent("the fault matrix", () => {
     return { parent, after, result }
   }
 
-  /** A sync of `after` on a fresh copy, running in the background. */
-  const background = async (label: string) => {
+  /** A sync of `after` on a fresh copy, running in the background (with `spec` active). */
+  const background = async (label: string, spec = "") => {
     const parent = await matrix.cluster(label)
-    const after = await matrix.after()
+    const after = await matrix.after(faults(spec))
     const child = spawnCli(syncArgs(after), envFor(after, parent))
     return { parent, after, child }
   }
@@ -234,7 +234,7 @@ describe.concurrent("the fault matrix", () => {
   })
 
   it("two runs of one connection at once: one exits 10 (LockHeld) changing nothing, the other completes", async () => {
-    const { parent, after, child: first } = await background("concurrent")
+    const { parent, after, child: first } = await background("concurrent", "*:latency=1000")
     await waitFor("the first run to start", () => first.output().stdout.includes("started"))
     const second = await runCli(syncArgs(after), envFor(after, parent))
     expect(second.code, second.stderr).toBe(10)
