@@ -6,6 +6,11 @@ import { Data, type Effect } from "effect"
 /** The stored entities a run fills: `org_user`, `org_group`, `group_membership`, `product`, … */
 export type SyncEntity = Entities.Entity
 
+/**
+ * One event of a running sync, in the order a run emits them: `RunStarted`, `OrgVerified`, then per page
+ * `PageStaged` followed by `ApiStats` (and `Retrying` whenever the client is about to try a call again), then
+ * `Merging`. Given to `runSync`'s `onProgress`; match on `_tag`.
+ */
 export type ProgressEvent = Data.TaggedEnum<{
   /** The run ledger row exists; `runId` identifies the run from here on. */
   RunStarted: { readonly runId: RunId; readonly connectionName: string; readonly orgId: string }
@@ -40,6 +45,10 @@ export type ProgressEvent = Data.TaggedEnum<{
   Merging: { readonly staged: Readonly<Partial<Record<SyncEntity, number>>> }
 }>
 
+/**
+ * Constructors, guards and `$match` for {@link ProgressEvent}, e.g. `ProgressEvent.PageStaged({ … })` or
+ * `ProgressEvent.$match(event, { RunStarted: …, PageStaged: …, … })`.
+ */
 export const ProgressEvent = Data.taggedEnum<ProgressEvent>()
 
 /** A sink for progress events. Rendering must be cheap: it runs on the sync's fiber. */
