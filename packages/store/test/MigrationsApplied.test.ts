@@ -13,7 +13,9 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Migrations.applie
           { id: 1, name: "initial" },
           { id: 2, name: "org_model" },
           { id: 3, name: "operations" },
-          { id: 5, name: "reconciliation" }
+          { id: 4, name: "key_expiry" },
+          { id: 5, name: "reconciliation" },
+          { id: 6, name: "spend" }
         ])
         // The same ids `status` and the migration record use.
         expect(applied.map((row) => `${String(row.id).padStart(4, "0")}_${row.name}`)).toEqual(
