@@ -11,6 +11,7 @@ import { ConnectionRunner } from "@seatsync/sync"
 import { Clock, Data, Duration, Effect, Option, Schema } from "effect"
 import type { Job } from "./Boss.js"
 import { JobLiveness } from "./JobLiveness.js"
+import { warnOfKeyExpiry } from "./KeyExpiryWarning.js"
 import { SyncJobData, sendBackfillJob } from "./Queues.js"
 import type { WorkerConfig } from "./WorkerConfig.js"
 
@@ -95,6 +96,7 @@ export const handleSyncJob = (config: WorkerConfig, job: Job) =>
       )
       return { outcome: "skipped", reason: "connection paused" } satisfies SyncJobOutcome
     }
+    yield* warnOfKeyExpiry(connection)
 
     const alreadySynced = yield* SyncRuns.slotSucceeded(connectionId, slot)
     const timedOut = () =>

@@ -217,13 +217,16 @@ export const start = (
 export const layer = (options: SimulatorOptions = {}): Layer.Layer<Simulator, SimulatorError> =>
   Layer.scoped(Simulator, start(options))
 
-/** The one line `runStandalone` prints once listening; the key is echoed only when it is the default. */
+/**
+ * The one line `runStandalone` prints once listening: the Admin API base URL exactly as
+ * `ATLASSIAN_ADMIN_BASE_URL` takes it (with `/admin`); the key is echoed only when it is the default.
+ */
 export const readyLine = (sim: RunningSimulator, keyGiven: boolean): string =>
-  `seatsync simulator listening on ${sim.baseUrl} (org ${sim.orgId}, key ${keyGiven ? "(given)" : sim.apiKey})`
+  `seatsync simulator listening on ${sim.adminBaseUrl} (org ${sim.orgId}, key ${keyGiven ? "(given)" : sim.apiKey})`
 
 /**
  * Serves a simulator until interrupted (Ctrl-C): starts it, prints exactly one line — `seatsync simulator
- * listening on http://127.0.0.1:4010 (org <orgId>, key <default key or "(given)">)` — and never returns.
+ * listening on http://127.0.0.1:4010/admin (org <orgId>, key <default key or "(given)">)` — and never returns.
  * A given `apiKey` is never echoed. This is what `seatsync simulator` wraps.
  */
 export const runStandalone = (options: SimulatorOptions = {}): Effect.Effect<never, SimulatorError> =>

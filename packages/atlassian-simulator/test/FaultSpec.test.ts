@@ -167,17 +167,18 @@ describe("fault kinds", () => {
 })
 
 describe("runStandalone", () => {
-  it("prints the default key, never a given one", () => {
+  it("prints the Admin API base URL as ATLASSIAN_ADMIN_BASE_URL takes it, and the default key, never a given one", () => {
     const sim = {
       baseUrl: "http://127.0.0.1:4010",
+      adminBaseUrl: "http://127.0.0.1:4010/admin",
       orgId: "org-1",
       apiKey: "secret"
     } as Simulator.RunningSimulator
     expect(Simulator.readyLine(sim, false)).toBe(
-      "seatsync simulator listening on http://127.0.0.1:4010 (org org-1, key secret)"
+      "seatsync simulator listening on http://127.0.0.1:4010/admin (org org-1, key secret)"
     )
     expect(Simulator.readyLine(sim, true)).toBe(
-      "seatsync simulator listening on http://127.0.0.1:4010 (org org-1, key (given))"
+      "seatsync simulator listening on http://127.0.0.1:4010/admin (org org-1, key (given))"
     )
   })
 
@@ -205,7 +206,7 @@ describe("runStandalone", () => {
       expect(lines).toHaveLength(1)
       expect(fiber.unsafePoll()).toBeNull()
       expect(lines[0]).toMatch(
-        /^seatsync simulator listening on http:\/\/127\.0\.0\.1:\d+ \(org [0-9a-f-]{36}, key \(given\)\)$/
+        /^seatsync simulator listening on http:\/\/127\.0\.0\.1:\d+\/admin \(org [0-9a-f-]{36}, key \(given\)\)$/
       )
       expect(lines[0]).not.toContain("top-secret")
       yield* Fiber.interrupt(fiber)

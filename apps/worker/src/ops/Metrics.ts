@@ -9,8 +9,8 @@
  * adds every family per connection (about 60 lines per connection).
  */
 import type { SqlClient, SqlError } from "@effect/sql"
-import { Reports, RunTotals as RunTotalsReading } from "@seatsync/store"
-import { Effect, type ParseResult } from "effect"
+import { Connections, KeyExpiry, Reports, RunTotals as RunTotalsReading } from "@seatsync/store"
+import { Clock, Effect, type ParseResult } from "effect"
 import { type MetricFamily, render as renderFamilies, type Sample } from "./Exposition.js"
 import { type LifecycleSnapshot, WorkerLifecycle } from "./WorkerLifecycle.js"
 
@@ -49,11 +49,20 @@ export interface ConnectionHealth {
   readonly lastSuccessSeconds: number | null
 }
 
+/** A connection whose API key has a recorded expiry (`connect --key-expires`): whole days left. */
+export interface KeyExpiryReading {
+  readonly connection: string
+  /** 0 on the expiry day, negative after it. */
+  readonly daysLeft: number
+}
+
 /** Everything one scrape reports. */
 export interface MetricsSnapshot {
   readonly runs: ReadonlyArray<RunTotals>
   readonly connections: ReadonlyArray<ConnectionHealth>
   readonly process: LifecycleSnapshot
+  /** Connections with a recorded key expiry (none when omitted). */
+  readonly keyExpiries?: ReadonlyArray<KeyExpiryReading> | undefined
 }
 
 /** Longer pause reasons are cut to this many characters in the `reason` label. */
@@ -81,8 +90,36 @@ export const families = (
 ): ReadonlyArray<MetricFamily> => [
   ...(options.perConnection ? perConnectionFamilies(snapshot) : fleetFamilies(snapshot)),
   ...fleetGauges(snapshot),
+  ...keyExpiryFamilies(snapshot, options),
   ...processFamilies(snapshot)
 ]
+
+/**
+ * Days left before each connection's API key expires (Atlassian sends no warning): listed for the keys
+ * within `KeyExpiry.warnDaysAhead` days of it or past it, every recorded one with SEATSYNC_METRICS_PER_CONNECTION.
+ */
+export const keyExpiryFamilies = (
+  snapshot: MetricsSnapshot,
+  options: RenderOptions = fleetOnly
+): ReadonlyArray<MetricFamily> => {
+  const listed = (snapshot.keyExpiries ?? [])
+    .filter((reading) => options.perConnection || reading.daysLeft <= KeyExpiry.warnDaysAhead)
+    .slice()
+    .sort((a, b) => a.connection.localeCompare(b.connection))
+  return listed.length === 0
+    ? []
+    : [
+        {
+          name: "seatsync_api_key_days_left",
+          help: `Days until the connection's API key expires, as recorded with \`seatsync connect --key-expires\` (0 on the day, negative after it); keys within ${KeyExpiry.warnDaysAhead} days of it are listed unless SEATSYNC_METRICS_PER_CONNECTION is set.`,
+          type: "gauge",
+          samples: listed.map((reading) => ({
+            labels: byConnection(reading.connection),
+            value: reading.daysLeft
+          }))
+        }
+      ]
+}
 
 /** A gauge of this process alone (no labels). */
 const processGauge = (name: string, help: string, value: number): MetricFamily => ({
@@ -496,7 +533,21 @@ export const readConnectionHealth: Effect.Effect<
   Effect.withSpan("Metrics.readConnectionHealth")
 )
 
-/** One scrape's data: the two store readings and this process's lifecycle. */
+/** The connections whose key has a recorded expiry, with the days left today. */
+export const readKeyExpiries: Effect.Effect<
+  ReadonlyArray<KeyExpiryReading>,
+  SqlError.SqlError | ParseResult.ParseError,
+  SqlClient.SqlClient
+> = Effect.gen(function* () {
+  const now = new Date(yield* Clock.currentTimeMillis)
+  return (yield* Connections.list).flatMap((connection) =>
+    connection.apiKeyExpiresOn === null
+      ? []
+      : [{ connection: connection.name, daysLeft: KeyExpiry.daysLeft(connection.apiKeyExpiresOn, now) }]
+  )
+}).pipe(Effect.withSpan("Metrics.readKeyExpiries"))
+
+/** One scrape's data: the store readings and this process's lifecycle. */
 export const collect: Effect.Effect<
   MetricsSnapshot,
   SqlError.SqlError | ParseResult.ParseError,
@@ -505,5 +556,6 @@ export const collect: Effect.Effect<
   const lifecycle = yield* WorkerLifecycle
   const runs = yield* readRunTotals
   const connections = yield* readConnectionHealth
-  return { runs, connections, process: yield* lifecycle.snapshot }
+  const keyExpiries = yield* readKeyExpiries
+  return { runs, connections, keyExpiries, process: yield* lifecycle.snapshot }
 }).pipe(Effect.withSpan("Metrics.collect"))
