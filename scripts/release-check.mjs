@@ -20,8 +20,12 @@ const libraries = ["atlassian-client", "normalise", "store", "sync", "atlassian-
 const copy = mkdtempSync(join(tmpdir(), "seatsync-release-"))
 const problems = []
 
-// 1. The tracked files (as CI sees them), the installed node_modules linked in, each package's dist copied.
-const tracked = execFileSync("git", ["ls-files", "-z"], { cwd: repo, encoding: "utf8" })
+// 1. The repository's files (tracked and not ignored: on a clean CI clone, the commit; locally, also the new files
+// dist/ was built from), the installed node_modules linked in, each package's dist copied.
+const tracked = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+  cwd: repo,
+  encoding: "utf8"
+})
   .split("\0")
   .filter(Boolean)
 for (const file of tracked) {
