@@ -49,11 +49,11 @@ const metered = <A, E, R>(effect: (meter: PhaseMeter) => Effect.Effect<A, E, R>)
   )
 
 const phaseTable = (phases: ReadonlyArray<PhaseFigures>) => [
-  "| phase | wall s | CPU s | peak RSS MB | peak heap used MB | peak external MB |",
-  "|---|---|---|---|---|---|",
+  "| phase | wall s | CPU s | peak RSS MB | peak heap used MB | live heap MB (--expose-gc) | peak external MB |",
+  "|---|---|---|---|---|---|---|",
   ...phases.map(
     (p) =>
-      `| ${p.phase} | ${p.wallSeconds.toFixed(1)} | ${p.cpuSeconds.toFixed(1)} | ${p.peakRssMb} | ${p.peakHeapUsedMb} | ${p.peakExternalMb} |`
+      `| ${p.phase} | ${p.wallSeconds.toFixed(1)} | ${p.cpuSeconds.toFixed(1)} | ${p.peakRssMb} | ${p.peakHeapUsedMb} | ${p.peakLiveHeapMb ?? "–"} | ${p.peakExternalMb} |`
   )
 ]
 

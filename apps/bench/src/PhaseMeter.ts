@@ -16,6 +16,8 @@ export interface PhaseFigures {
   readonly peakHeapUsedMb: number
   readonly peakExternalMb: number
   readonly peakArrayBuffersMb: number
+  /** Peak of the V8 heap right after a full collection (only when node runs with `--expose-gc`), else null. */
+  readonly peakLiveHeapMb: number | null
 }
 
 interface Peaks {
@@ -25,6 +27,7 @@ interface Peaks {
   heapUsed: number
   external: number
   arrayBuffers: number
+  liveHeap: number
 }
 
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024)
@@ -41,7 +44,15 @@ export const makePhaseMeter = () => {
   const peaksOf = (phase: string): Peaks => {
     const known = phases.get(phase)
     if (known !== undefined) return known
-    const fresh = { wallMillis: 0, cpuMicros: 0, rss: 0, heapUsed: 0, external: 0, arrayBuffers: 0 }
+    const fresh = {
+      wallMillis: 0,
+      cpuMicros: 0,
+      rss: 0,
+      heapUsed: 0,
+      external: 0,
+      arrayBuffers: 0,
+      liveHeap: 0
+    }
     phases.set(phase, fresh)
     order.push(phase)
     return fresh
@@ -70,6 +81,16 @@ export const makePhaseMeter = () => {
   }
 
   const timer = setInterval(sample, 20)
+  // What is still reachable, not what the collector has yet to free: a full collection every second.
+  const gc = (globalThis as { gc?: () => void }).gc
+  const liveTimer =
+    gc === undefined
+      ? undefined
+      : setInterval(() => {
+          gc()
+          const peaks = peaksOf(current)
+          peaks.liveHeap = Math.max(peaks.liveHeap, process.memoryUsage().heapUsed)
+        }, 1000)
 
   return {
     /** Moves the meter to the phase the event belongs to. */
@@ -82,6 +103,7 @@ export const makePhaseMeter = () => {
     stop: () => {
       sample()
       clearInterval(timer)
+      clearInterval(liveTimer)
       return {
         peakRssBytes: overall,
         phases: order.map((phase): PhaseFigures => {
@@ -93,7 +115,8 @@ export const makePhaseMeter = () => {
             peakRssMb: mb(peaks.rss),
             peakHeapUsedMb: mb(peaks.heapUsed),
             peakExternalMb: mb(peaks.external),
-            peakArrayBuffersMb: mb(peaks.arrayBuffers)
+            peakArrayBuffersMb: mb(peaks.arrayBuffers),
+            peakLiveHeapMb: gc === undefined ? null : mb(peaks.liveHeap)
           }
         })
       }
