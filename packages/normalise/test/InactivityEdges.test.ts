@@ -4,7 +4,8 @@
  * default) ago. One millisecond either side of each line decides the verdict.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { classifyInactivity, defaultGraceDays, ProductActivity } from "../src/index.js"
+import { Schema } from "effect"
+import { classifyInactivity, defaultGraceDays, ProductActivity, Verdict } from "../src/index.js"
 
 const DAY = 86_400_000
 const now = new Date("2026-11-28T12:00:00Z")
@@ -84,5 +85,27 @@ describe("the N-day activity line", () => {
 
   it("activity beats the grace: active within N days is active, however new the account", () => {
     expect(verdict(ago(DAY), activity(ago(DAY)))).toBe("active")
+  })
+})
+
+describe("the verdict's vocabulary and evidence", () => {
+  it("the Verdict schema accepts exactly the five verdicts", () => {
+    for (const verdict of ["active", "inactive", "never_active", "no_data", "recently_added"]) {
+      expect(Schema.decodeUnknownSync(Verdict)(verdict)).toBe(verdict)
+    }
+    expect(() => Schema.decodeUnknownSync(Verdict)("")).toThrow()
+  })
+
+  it.each([
+    ["managed", true],
+    ["unmanaged", false],
+    [null, null]
+  ] as const)("claim status %s → managed %s in the evidence", (claimStatus, managed) => {
+    const { evidence } = classifyInactivity(
+      { now, inactiveAfterDays: 90 },
+      { addedToOrg: null, claimStatus },
+      undefined
+    )
+    expect(evidence.managed).toBe(managed)
   })
 })
