@@ -9,8 +9,7 @@ import type {
   OrgModel,
   Workspace
 } from "@seatsync/atlassian-client"
-import type { KeyExpiry } from "@seatsync/store"
-import type { SyncRuns } from "@seatsync/store"
+import type { KeyExpiry, SyncRuns } from "@seatsync/store"
 import type { Either, Option } from "effect"
 
 /** A failure as doctor needs it: its tag to decide, its message to show. */
