@@ -414,11 +414,12 @@ describe("seatsync report", () => {
     }
 
     const seats = JSON.parse(await ok("seats", "--demo", "--format", "json")) as SeatsJson
-    // Per product a bar chart (now) and a line chart (the ledger's three days).
-    expect(html.match(/<svg /g)).toHaveLength(seats.seats.length * 2)
+    // Per product a bar chart (now) and a line chart (the ledger's three days); the changes section adds one
+    // chart of the connection's seats over time (assigned, billable, active: three lines).
+    expect(html.match(/<svg /g)).toHaveLength(seats.seats.length * 2 + 1)
     // A line per series with a known value: the purchased line is missing where the capacity is unknown.
     expect(html.match(/<polyline /g)?.length).toBe(
-      seats.seats.reduce((sum, row) => sum + (row.capacity === null ? 2 : 3), 0)
+      seats.seats.reduce((sum, row) => sum + (row.capacity === null ? 2 : 3), 0) + 3
     )
     for (const series of ["Purchased", "Assigned", "Active (30 days)", "Reclaimable"])
       expect(html).toContain(series)

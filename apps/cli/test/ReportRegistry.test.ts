@@ -4,8 +4,8 @@ import { reports } from "../src/report/Registry.js"
 import { renderingOf } from "../src/report/Report.js"
 
 describe("the report registry", () => {
-  it("lists seats, reclaim and runs, each kind once, each with a summary, examples and its schema file", () => {
-    expect(reports.map((report) => report.kind)).toEqual(["seats", "reclaim", "runs"])
+  it("lists seats, reclaim, changes and runs, each kind once, each with a summary, examples and its schema file", () => {
+    expect(reports.map((report) => report.kind)).toEqual(["seats", "reclaim", "changes", "runs"])
     for (const report of reports) {
       expect(report.schemaFile).toBe(`schemas/${report.kind}-report.schema.json`)
       expect(report.summary.short).not.toBe("")

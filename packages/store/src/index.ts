@@ -4,6 +4,7 @@
  * seat ledger, the per-connection lock, quarantine, checkpoints and reports.
  */
 export * as ApiKeyCipher from "./ApiKeyCipher.js"
+export * as ChangeReports from "./ChangeReports.js"
 export * as Checkpoints from "./Checkpoints.js"
 export * as ConnectionRules from "./ConnectionRules.js"
 export * as ConnectionSecrets from "./ConnectionSecrets.js"

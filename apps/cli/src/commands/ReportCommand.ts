@@ -13,6 +13,7 @@ import { checkOutDirectory, emit } from "../report/Output.js"
 import { reports } from "../report/Registry.js"
 import { type Report, type ReportFormat, reportFormats } from "../report/Report.js"
 import { type Selection, select } from "../report/Selection.js"
+import { withSince } from "../report/Since.js"
 import { UsageError } from "../UsageError.js"
 
 /** `a (…), b (…) or c (…)`: the reports as one phrase, each with one of its summaries. */
@@ -47,6 +48,12 @@ const out = Options.text("out").pipe(
   Options.optional,
   Options.withDescription("Write the report to this file (its directory must exist) instead of stdout.")
 )
+const since = Options.text("since").pipe(
+  Options.optional,
+  Options.withDescription(
+    "For changes: the period's start, a number of days back (7d, 90d) or a day (2026-11-01); default 7d."
+  )
+)
 const demo = Options.boolean("demo").pipe(
   Options.withDescription("Report on the connection `seatsync sync --demo` writes (named demo).")
 )
@@ -58,6 +65,7 @@ interface ReportArgs {
   readonly format: ReportFormat
   readonly out: Option.Option<string>
   readonly demo: boolean
+  readonly since: Option.Option<string>
 }
 
 /** Checks what needs no database: the threshold, --demo against a name, --out's directory. */
@@ -98,7 +106,7 @@ const render = (args: ReportArgs, selection: Selection) =>
 
 export const reportCommand = Command.make(
   "report",
-  { report: reportArg, connection: connectionArg, inactiveAfterDays, format, out, demo },
+  { report: reportArg, connection: connectionArg, inactiveAfterDays, format, out, demo, since },
   (args) =>
     Effect.gen(function* () {
       yield* checkArguments(args)
@@ -107,10 +115,9 @@ export const reportCommand = Command.make(
         demo: args.demo,
         inactiveAfterDays: Option.getOrUndefined(args.inactiveAfterDays)
       })
-      const content = yield* Effect.flatMap(selection, (selected) => render(args, selected)).pipe(
-        Effect.scoped,
-        Effect.provide(Database.layer)
-      )
+      const content = yield* Effect.flatMap(selection, (selected) =>
+        Effect.flatMap(withSince(args.since, selected), (period) => render(args, period))
+      ).pipe(Effect.scoped, Effect.provide(Database.layer))
       yield* emit(
         content,
         Option.match(args.out, {

@@ -6,8 +6,9 @@
  * command, `--help`, the HTML page and the JSON Schema test take it from here; commit the schema the test
  * writes with `UPDATE_SCHEMAS=1 npx vitest run test/ReportCommand.test.ts`.
  */
+import { changes } from "./reports/ChangesReport.js"
 import { reclaim } from "./reports/ReclaimReport.js"
 import { runs } from "./reports/RunsReport.js"
 import { seats } from "./reports/SeatsReport.js"
 
-export const reports = [seats, reclaim, runs] as const
+export const reports = [seats, reclaim, changes, runs] as const

@@ -13,6 +13,8 @@ export interface Selection {
   readonly single: boolean
   readonly inactiveAfterDays: number | undefined
   readonly generatedAt: Date
+  /** Where a period report (`changes`) starts: `--since`, else seven days before `generatedAt`. */
+  readonly since?: Date | undefined
 }
 
 /** The connection `seatsync sync --demo` records its runs under (unless given `--name`). */
