@@ -13,6 +13,7 @@ import * as Boss from "./Boss.js"
 import * as JobLiveness from "./JobLiveness.js"
 import * as OpsServer from "./ops/OpsServer.js"
 import * as Lifecycle from "./ops/WorkerLifecycle.js"
+import { asksForHelp, usage } from "./Usage.js"
 import { runOnce, runService } from "./Worker.js"
 import { describeConfigError, WorkerConfig } from "./WorkerConfig.js"
 
@@ -87,7 +88,11 @@ const teardown = <E, A>(exit: Exit.Exit<E, A>, onExit: (code: number) => void) =
   )
 }
 
-main.pipe(
-  Effect.provide(Logger.json),
-  NodeRuntime.runMain({ disableErrorReporting: true, disablePrettyLogger: true, teardown })
-)
+if (asksForHelp(process.argv.slice(2))) {
+  process.stdout.write(usage)
+} else {
+  main.pipe(
+    Effect.provide(Logger.json),
+    NodeRuntime.runMain({ disableErrorReporting: true, disablePrettyLogger: true, teardown })
+  )
+}
