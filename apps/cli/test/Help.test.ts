@@ -61,16 +61,16 @@ describe("seatsync <command> --help", () => {
     "prints no colour escape codes into a pipe (NO_COLOR or not), nor in a usage error",
     () =>
       Effect.gen(function* () {
-        const escape = String.fromCharCode(27)
+        const escapeCharacter = String.fromCharCode(27)
         const help = yield* runCli(["--help"], {})
         expect(help.code).toBe(0)
         expect(help.stdout).toContain("USAGE")
-        expect(help.stdout).not.toContain(escape)
+        expect(help.stdout).not.toContain(escapeCharacter)
         const sync = yield* runCli(["sync", "--help"], { NO_COLOR: "1" })
-        expect(sync.stdout).not.toContain(escape)
+        expect(sync.stdout).not.toContain(escapeCharacter)
         const unknown = yield* runCli(["sync", "--bogus"], {})
         expect(unknown.code).toBe(2)
-        expect(`${unknown.stdout}${unknown.stderr}`).not.toContain(escape)
+        expect(`${unknown.stdout}${unknown.stderr}`).not.toContain(escapeCharacter)
       }),
     120_000
   )
