@@ -19,7 +19,8 @@ const get = (path: string) =>
     }
   }).pipe(Effect.scoped, Effect.timeout("10 seconds"), Effect.provide(FetchHttpClient.layer))
 
-const server = layerWith({ port: 0, checkTimeout: Duration.seconds(2) }).pipe(
+// Every series per connection (SEATSYNC_METRICS_PER_CONNECTION): this test reads them by connection.
+const server = layerWith({ port: 0, checkTimeout: Duration.seconds(2), metricsPerConnection: true }).pipe(
   Layer.provideMerge(WorkerLifecycle.layer)
 )
 

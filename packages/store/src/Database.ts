@@ -66,17 +66,20 @@ const describeCause = (cause: unknown): string => {
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
 /**
- * Hides the password in a driver's message, but never inside the server's own name (`host:port` and the
- * host): a short password such as "e" would otherwise turn db.example.invalid into db.***xampl***.invalid,
- * and a name printed whole reveals nothing the target does not already show.
+ * Hides the password in a driver's message wherever it stands as a token of its own (as in
+ * `user:password@host`), but never inside a longer word or the server's own name (`host:port` and the host):
+ * a short password such as "e" would otherwise turn "cannot connect to db.example.invalid" into
+ * "cann***ct to db.***xampl***.invalid", and a name printed whole reveals nothing the target does not
+ * already show.
  */
 const scrub = (text: string, secret: string | undefined, target: string) => {
   if (secret === undefined || secret === "") return text
   const names = [target, target.replace(/:\d+$/, "")].filter((name) => name !== "")
+  const token = new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(secret)}(?![A-Za-z0-9])`, "g")
   // With a capturing group, split keeps the names at the odd positions.
   return text
     .split(new RegExp(`(${names.map(escapeRegExp).join("|")})`))
-    .map((piece, index) => (index % 2 === 1 ? piece : piece.split(secret).join("***")))
+    .map((piece, index) => (index % 2 === 1 ? piece : piece.replace(token, "***")))
     .join("")
 }
 

@@ -27,7 +27,9 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Database", (it) =
         { migration_id: 1, name: "initial" },
         { migration_id: 2, name: "org_model" },
         { migration_id: 3, name: "operations" },
-        { migration_id: 4, name: "key_expiry" }
+        { migration_id: 4, name: "key_expiry" },
+        { migration_id: 5, name: "reconciliation" },
+        { migration_id: 6, name: "spend" }
       ])
       const tables = yield* sql<{ readonly name: string; readonly persistence: string }>`
         SELECT c.relname AS name, c.relpersistence AS persistence
@@ -45,6 +47,7 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Database", (it) =
         { name: "product", persistence: "p" },
         { name: "product_activity", persistence: "p" },
         { name: "product_activity_stage", persistence: "u" },
+        { name: "product_price", persistence: "p" },
         { name: "product_role", persistence: "p" },
         { name: "product_role_stage", persistence: "u" },
         { name: "product_stage", persistence: "u" },
