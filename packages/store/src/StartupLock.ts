@@ -4,8 +4,9 @@
  * that same connection, so that replicas starting together take turns instead of deadlocking on each other's
  * DDL; a dead process's lock dies with its connection.
  */
-import { SqlClient, type SqlError } from "@effect/sql"
-import { Effect, Exit, Scope } from "effect"
+import type { SqlClient, SqlError } from "@effect/sql"
+import type { Effect } from "effect"
+import { withSessionLock } from "./internal/sessionLock.js"
 
 /** An arbitrary constant shared by every seatsync process (next to the migration and connection lock keys). */
 const STARTUP_LOCK_KEY = 0x5ea7_5c03
@@ -15,23 +16,9 @@ const STARTUP_LOCK_KEY = 0x5ea7_5c03
  * released when `effect` ends, fails or is interrupted. `effect` keeps the caller's scope: resources it
  * acquires outlive the lock.
  */
-export const withLock = <A, E, R>(
+export const withLock: <A, E, R>(
   effect: Effect.Effect<A, E, R>
-): Effect.Effect<A, E | SqlError.SqlError, R | SqlClient.SqlClient> =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    Effect.acquireUseRelease(
-      Effect.flatMap(Scope.make(), (scope) =>
-        sql.reserve.pipe(
-          Scope.extend(scope),
-          Effect.tap((session) => session.executeRaw("SELECT pg_advisory_lock($1)", [STARTUP_LOCK_KEY])),
-          Effect.map((session) => ({ scope, session })),
-          Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause)))
-        )
-      ),
-      () => effect,
-      ({ scope, session }, exit) =>
-        session
-          .executeRaw("SELECT pg_advisory_unlock($1)", [STARTUP_LOCK_KEY])
-          .pipe(Effect.ignore, Effect.zipRight(Scope.close(scope, exit)))
-    )
-  ).pipe(Effect.withSpan("StartupLock.withLock"))
+) => Effect.Effect<A, E | SqlError.SqlError, R | SqlClient.SqlClient> = withSessionLock(
+  STARTUP_LOCK_KEY,
+  "StartupLock.withLock"
+)
