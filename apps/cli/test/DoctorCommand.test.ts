@@ -32,7 +32,14 @@ describe("seatsync doctor", () => {
           // The simulator is local: Atlassian's pacing (3 calls/s) would only make the sync slow.
           { SEATSYNC_REQUESTS_PER_SECOND: "200", SEATSYNC_REQUEST_BURST: "200" }
         )
-        const connected = yield* connectWithSite("acme", simulator, env, ["--guard", "enabled"])
+        // A healthy connection records when its key expires (Atlassian shows it when the key is created).
+        const keyExpires = new Date(Date.now() + 300 * 86_400_000).toISOString().slice(0, 10)
+        const connected = yield* connectWithSite("acme", simulator, env, [
+          "--guard",
+          "enabled",
+          "--key-expires",
+          keyExpires
+        ])
         expect(connected.stderr).not.toContain("seatsync:")
         expect(connected.code).toBe(0)
         expect((yield* runCli(["sync", "acme"], env)).code).toBe(0)
@@ -41,7 +48,8 @@ describe("seatsync doctor", () => {
         const healthy = yield* runCli(["doctor", "acme"], env)
         expect(healthy.code).toBe(0)
         const lines = checkLines(healthy.stdout)
-        expect(lines.length).toBe(13)
+        // 13 checks, then the key's expiry and the last run's reconciliation with the organisation's counts.
+        expect(lines.length).toBe(15)
         expect(lines.filter((line) => !line.startsWith("  ✓ "))).toEqual([])
         expect(healthy.stdout).toContain("No check failed")
         expect(lineOf(healthy.stdout, "Guard")).toContain("as configured")
