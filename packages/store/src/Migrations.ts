@@ -10,6 +10,7 @@ import operations from "./migrations/0003_operations.js"
 import keyExpiry from "./migrations/0004_key_expiry.js"
 import reconciliation from "./migrations/0005_reconciliation.js"
 import spend from "./migrations/0006_spend.js"
+import seatVerdictExactDays from "./migrations/0007_seat_verdict_exact_days.js"
 
 /** Every migration, keyed `<id>_<name>`. */
 export const migrations = {
@@ -18,7 +19,8 @@ export const migrations = {
   "0003_operations": operations,
   "0004_key_expiry": keyExpiry,
   "0005_reconciliation": reconciliation,
-  "0006_spend": spend
+  "0006_spend": spend,
+  "0007_seat_verdict_exact_days": seatVerdictExactDays
 } as const
 
 /** Where applied migrations are recorded. */

@@ -29,7 +29,8 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Database", (it) =
         { migration_id: 3, name: "operations" },
         { migration_id: 4, name: "key_expiry" },
         { migration_id: 5, name: "reconciliation" },
-        { migration_id: 6, name: "spend" }
+        { migration_id: 6, name: "spend" },
+        { migration_id: 7, name: "seat_verdict_exact_days" }
       ])
       const tables = yield* sql<{ readonly name: string; readonly persistence: string }>`
         SELECT c.relname AS name, c.relpersistence AS persistence

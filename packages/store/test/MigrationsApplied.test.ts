@@ -15,7 +15,8 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Migrations.applie
           { id: 3, name: "operations" },
           { id: 4, name: "key_expiry" },
           { id: 5, name: "reconciliation" },
-          { id: 6, name: "spend" }
+          { id: 6, name: "spend" },
+          { id: 7, name: "seat_verdict_exact_days" }
         ])
         // The same ids `status` and the migration record use.
         expect(applied.map((row) => `${String(row.id).padStart(4, "0")}_${row.name}`)).toEqual(

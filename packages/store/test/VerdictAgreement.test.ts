@@ -1,8 +1,8 @@
 /**
  * One verdict, two implementations: `@seatsync/normalise`'s `classifyInactivity` (TypeScript) and the
  * store's `seatsync.seat_verdict` (SQL, which the reports and the seat ledger use) give the same verdict for
- * the same seat — at the lines to the millisecond, for unknown dates and missing activity, and for random
- * cases.
+ * the same seat — at the lines to the millisecond, for unknown dates and missing activity, for random
+ * cases, and in a session whose time zone changes its clocks (a day is 24 hours in both).
  */
 import { SqlClient } from "@effect/sql"
 import { expect, it } from "@effect/vitest"
@@ -135,30 +135,44 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("classifyInactivit
     })
   )
 
-  // KNOWN DISAGREEMENT (issue 13, found by this test): seat_verdict subtracts calendar days in the session's
-  // time zone (`make_interval(days => n)`), so across a daylight-saving change its line moves by an hour;
-  // classifyInactivity counts 24-hour days. A migration redefining the function with
-  // `make_interval(hours => 24 * n)` fixes it; then this becomes `it.effect`.
-  it.effect.fails(
-    "agree in a session whose time zone has daylight saving (the line across a clock change)",
-    () =>
-      Effect.gen(function* () {
-        const sql = yield* SqlClient.SqlClient
-        // 90 days before 2026-06-15 crosses Europe/Berlin's change to summer time (2026-03-29).
-        const june = new Date("2026-06-15T12:00:00Z")
-        const cases: ReadonlyArray<Case> = [-2, -1, 0, 1, 2].flatMap((hours) => [
-          {
-            now: june,
-            inactiveAfterDays: 90,
-            graceDays: 14,
-            addedToOrg: new Date(june.getTime() - 400 * DAY),
-            lastActiveAt: new Date(june.getTime() - 90 * DAY + hours * 1_800_000)
-          }
-        ])
-        const fromSql = yield* sql.withTransaction(
-          Effect.zipRight(sql`SET LOCAL TIME ZONE 'Europe/Berlin'`, sqlVerdicts(cases))
-        )
-        expect(fromSql).toEqual(cases.map(typescript))
-      })
+  // Issue 13, found by this test: the 0002 seat_verdict subtracted calendar days in the session's time zone
+  // (`make_interval(days => n)`), so across a daylight-saving change its line moved by an hour while
+  // classifyInactivity counts 24-hour days. Migration 0007 counts 24-hour days in SQL too.
+  it.effect("agree in a session whose time zone has daylight saving (the line across a clock change)", () =>
+    Effect.gen(function* () {
+      const sql = yield* SqlClient.SqlClient
+      // 90 days before 2026-06-15 crosses Europe/Berlin's change to summer time (2026-03-29); 14 days before
+      // 2026-11-05 crosses its change back (2026-10-25). Half-hour steps either side of each line.
+      const june = new Date("2026-06-15T12:00:00Z")
+      const november = new Date("2026-11-05T12:00:00Z")
+      const steps = [-3, -2, -1, 0, 1, 2, 3]
+      const cases: ReadonlyArray<Case> = [
+        ...steps.map((step) => ({
+          now: june,
+          inactiveAfterDays: 90,
+          graceDays: 14,
+          addedToOrg: new Date(june.getTime() - 400 * DAY),
+          lastActiveAt: new Date(june.getTime() - 90 * DAY + step * 1_800_000)
+        })),
+        ...steps.map((step) => ({
+          now: november,
+          inactiveAfterDays: 30,
+          graceDays: 14,
+          addedToOrg: new Date(november.getTime() - 14 * DAY + step * 1_800_000),
+          lastActiveAt: null
+        }))
+      ]
+      const inBerlin = yield* sql.withTransaction(
+        Effect.zipRight(sql`SET LOCAL TIME ZONE 'Europe/Berlin'`, sqlVerdicts(cases))
+      )
+      expect(inBerlin).toEqual(cases.map(typescript))
+      // The cases straddle both lines: each side of each is reached.
+      expect(new Set(inBerlin)).toEqual(new Set(["active", "inactive", "recently_added", "never_active"]))
+      // And the session's time zone no longer matters at all.
+      const inUtc = yield* sql.withTransaction(
+        Effect.zipRight(sql`SET LOCAL TIME ZONE 'UTC'`, sqlVerdicts(cases))
+      )
+      expect(inUtc).toEqual(inBerlin)
+    })
   )
 })
