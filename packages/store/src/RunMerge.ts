@@ -53,6 +53,14 @@ const flatten = (results: Readonly<Record<Entity, MergeResult>>): Record<string,
     )
   )
 
+/** The live tables the seat ledger's query reads right after the merge: analysed by every merge. */
+const analysedForTheLedger: ReadonlySet<Entity> = new Set([
+  "product",
+  "org_user",
+  "product_role",
+  "product_activity"
+])
+
 const utcDay = (date: Date): string => date.toISOString().slice(0, 10)
 
 /**
@@ -91,17 +99,18 @@ export const mergeRun = (
 
     const results = {} as Record<Entity, MergeResult>
     for (const entity of entities) {
+      // The merge may have just written most of these tables: without fresh statistics the planner takes them
+      // for empty and joins them row by row (minutes for a few thousand users); ANALYZE samples, so it stays
+      // cheap. Each is analysed right after its own merge, so the locks come in the entities' order (see
+      // mergeEntity): analysing them all at the end, after org_user's lock was taken, let two merges deadlock.
       results[entity] = yield* mergeEntity(
         definitions[entity] as EntityDefinition<unknown>,
         runId,
         connectionId,
-        complete(entity)
+        complete(entity),
+        analysedForTheLedger.has(entity)
       )
     }
-
-    // The merge may have just written most of these tables: without fresh statistics the planner takes them
-    // for empty and joins them row by row (minutes for a few thousand users). ANALYZE samples, so it stays cheap.
-    yield* sql`ANALYZE seatsync.product, seatsync.org_user, seatsync.product_role, seatsync.product_activity`
 
     const connection = yield* sql<{ readonly inactiveAfterDays: number }>`
       SELECT inactive_after_days AS "inactiveAfterDays" FROM seatsync.connection WHERE id = ${connectionId}`

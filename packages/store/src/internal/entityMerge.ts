@@ -74,7 +74,9 @@ export const mergeEntity = <A>(
   def: EntityDefinition<A>,
   runId: RunId,
   connectionId: ConnectionId,
-  complete: boolean
+  complete: boolean,
+  /** ANALYZE the live table after this entity's inserts even when they were few (the reports read it next). */
+  alwaysAnalyze = false
 ): Effect.Effect<MergeResult, SqlError.SqlError, SqlClient.SqlClient> =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
@@ -148,7 +150,10 @@ export const mergeEntity = <A>(
 
     // The live table may just have grown by a whole organisation inside this transaction; fresh statistics
     // (ANALYZE sees our own uncommitted rows) keep the deletion anti-join and later reports on hash joins.
-    if (one(inserted, "inserted") > 1000) yield* sql`ANALYZE ${live}`
+    // ANALYZE's lock is held to the end of the caller's transaction and conflicts with another ANALYZE of
+    // the same table, so every merge must take these locks in one order — the entities' — or two merges of
+    // different connections deadlock (RunMerge merges the entities in that order and analyses nowhere else).
+    if (alwaysAnalyze || one(inserted, "inserted") > 1000) yield* sql`ANALYZE ${live}`
 
     const deleted =
       complete && def.deletable
