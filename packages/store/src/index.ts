@@ -3,6 +3,7 @@
  * registry and its stored secrets, the run ledger, run-scoped staging, the atomic run merge with history and
  * seat ledger, the per-connection lock, quarantine, checkpoints and reports.
  */
+export * as ActivityFrequency from "./ActivityFrequency.js"
 export * as ApiKeyCipher from "./ApiKeyCipher.js"
 export * as ChangeReports from "./ChangeReports.js"
 export * as Checkpoints from "./Checkpoints.js"
@@ -27,6 +28,7 @@ export * as Prices from "./Prices.js"
 export * as ProductActivities from "./ProductActivities.js"
 export * as Products from "./Products.js"
 export * as Quarantine from "./Quarantine.js"
+export * as RealisedSavings from "./RealisedSavings.js"
 export * as Reports from "./Reports.js"
 export * as RunMerge from "./RunMerge.js"
 export * as RunTotals from "./RunTotals.js"
