@@ -1,0 +1,143 @@
+/**
+ * The reads behind a `SyncPlan`: the organisation's counts through the Admin API client (never a listing
+ * walk), and the connection's last succeeded run from the ledger as a proxy for what cannot be counted
+ * cheaply. Nothing here writes.
+ */
+import type { SqlClient, SqlError } from "@effect/sql"
+import type { AtlassianClientShape, AtlassianError } from "@seatsync/atlassian-client"
+import { productFromWorkspace } from "@seatsync/normalise"
+import { type ConnectionId, SyncRuns } from "@seatsync/store"
+import { Chunk, Effect, Either, Option, type ParseResult, Stream } from "effect"
+import { type OrgSize, plannedProductRoleIds, type RoleHolders } from "./SyncPlan.js"
+
+/** What the last succeeded run that listed users and roles staged: the proxy for role holders. */
+export interface PreviousRunSize {
+  readonly runId: number
+  readonly users: number
+  readonly productRoles: number
+  /** What that run cost on the wire (retries included), for comparison. */
+  readonly apiCalls: number
+}
+
+/**
+ * The newest succeeded run of the connection (among its last 50) that staged users and product roles, i.e.
+ * one not limited by `--only` to other entities. None when the connection never had one.
+ */
+export const previousRunSize = (
+  connectionId: ConnectionId
+): Effect.Effect<
+  Option.Option<PreviousRunSize>,
+  SqlError.SqlError | ParseResult.ParseError,
+  SqlClient.SqlClient
+> =>
+  Effect.map(SyncRuns.listRecent(connectionId, 50), (runs) =>
+    Option.fromNullable(
+      runs
+        .filter(
+          (run) =>
+            run.status === "succeeded" &&
+            run.entityCounts["org_user.staged"] !== undefined &&
+            run.entityCounts["product_role.staged"] !== undefined
+        )
+        .map((run) => ({
+          runId: run.id,
+          users: run.entityCounts["org_user.staged"] ?? 0,
+          productRoles: run.entityCounts["product_role.staged"] ?? 0,
+          apiCalls: run.apiCalls
+        }))[0]
+    )
+  )
+
+/** How to learn the product role holders, which no single count gives. */
+export type RoleHolderSource =
+  /**
+   * One `users/count` per product × role (`resourceIds` + `roleIds`, documented filters): exact, at the cost
+   * of as many calls as the sync's role listings take at least.
+   */
+  | { readonly _tag: "Count" }
+  /**
+   * No extra calls: the previous run's staged roles scaled to today's user count when there is one, else
+   * the per-directory `users/stats` role counts (a lower bound).
+   */
+  | { readonly _tag: "Proxy"; readonly previous: Option.Option<PreviousRunSize> }
+
+/** The sum of the product roles' counts in `users/stats` over every directory (see `RoleHolderSource`). */
+const statsHolders = (client: AtlassianClientShape, orgId: string, directoryIds: ReadonlyArray<string>) =>
+  Effect.map(
+    Effect.forEach(directoryIds, (directoryId) => client.userStats(orgId, { directoryId })),
+    (all) =>
+      all
+        .flatMap((stats) => stats.roles ?? [])
+        .filter(
+          (role) =>
+            role.roleId !== undefined &&
+            (plannedProductRoleIds as ReadonlyArray<string>).includes(role.roleId)
+        )
+        .reduce((sum, role) => sum + (role.count ?? 0), 0)
+  )
+
+/**
+ * The organisation's size: `users/count`, `groups/count`, the directories and the workspaces (one page of
+ * 1000 for most organisations), and the role holders from `holders`. The same requests the sync itself
+ * sends for its counts, so a recording of a sync can answer them (`users/stats` per directory, not `-`).
+ */
+export const readOrgSize = (
+  client: AtlassianClientShape,
+  orgId: string,
+  holders: RoleHolderSource
+): Effect.Effect<OrgSize, AtlassianError> =>
+  Effect.gen(function* () {
+    const users = yield* client.userCount(orgId)
+    const groups = yield* client.groupCount(orgId)
+    const directoryIds = Chunk.toReadonlyArray(yield* Stream.runCollect(client.directories(orgId))).flatMap(
+      (directory) => (directory.directoryId === undefined ? [] : [directory.directoryId])
+    )
+    const workspaces = Chunk.toReadonlyArray(yield* Stream.runCollect(client.workspaceRecords(orgId)))
+    // The sync lists holders for the workspaces that decode and normalise into a product, no others.
+    const productIds = workspaces.flatMap((listed) =>
+      Either.isLeft(listed)
+        ? []
+        : Either.match(productFromWorkspace(listed.right), {
+            onLeft: () => [],
+            onRight: (product) => [product.productId]
+          })
+    )
+    const roleHolders: RoleHolders =
+      holders._tag === "Count"
+        ? {
+            _tag: "Counted",
+            perListing: yield* Effect.forEach(
+              productIds.flatMap((productId) =>
+                plannedProductRoleIds.map((roleId) => ({ productId, roleId }))
+              ),
+              ({ productId, roleId }) =>
+                client.userCount(orgId, { resourceIds: [productId], roleIds: [roleId] }),
+              { concurrency: 4 }
+            )
+          }
+        : yield* Option.match(holders.previous, {
+            onSome: (previous) =>
+              Effect.succeed<RoleHolders>({
+                _tag: "Estimated",
+                // Roles grow with the people who hold them: scale by today's users over that run's.
+                total:
+                  previous.users > 0
+                    ? Math.round((previous.productRoles * users) / previous.users)
+                    : previous.productRoles,
+                basis: "previous run"
+              }),
+            onNone: () =>
+              Effect.map(
+                statsHolders(client, orgId, directoryIds),
+                (total): RoleHolders => ({ _tag: "Estimated", total, basis: "users/stats" })
+              )
+          })
+    return {
+      users,
+      groups,
+      directories: directoryIds.length,
+      workspaces: workspaces.length,
+      products: productIds.length,
+      roleHolders
+    } satisfies OrgSize
+  }).pipe(Effect.withSpan("readOrgSize", { attributes: { orgId, holders: holders._tag } }))
