@@ -1,0 +1,191 @@
+/**
+ * After a reclaim candidate's billable seat is taken away, the saving is realised on the day of the run that
+ * removed it, at the price in force that day — unless a billable role on that product comes back within 30
+ * days, which is a re-grant flagged with how it was granted and the group the person joined. Seats of people
+ * who were not candidates, and seats still held through another billable role, are neither.
+ */
+import { SqlClient } from "@effect/sql"
+import { expect, it } from "@effect/vitest"
+import { type OrgUser, ProductRole } from "@seatsync/normalise"
+import { Effect } from "effect"
+import * as Database from "../src/Database.js"
+import type { ConnectionId } from "../src/Ids.js"
+import * as Prices from "../src/Prices.js"
+import * as RealisedSavings from "../src/RealisedSavings.js"
+import * as RunMerge from "../src/RunMerge.js"
+import * as SyncRuns from "../src/SyncRuns.js"
+import { makeConnection, makeUser } from "./fixtures.js"
+import {
+  allComplete,
+  DAY,
+  makeActivity,
+  makeGroup,
+  makeMembership,
+  makeProduct,
+  makeRole,
+  type Org,
+  stageOrg
+} from "./orgFixtures.js"
+
+const jira = makeProduct("jira-software", 10)
+const start = new Date("2026-07-01T02:00:00Z")
+const on = (days: number) => new Date(start.getTime() + days * DAY)
+
+/** One run as the nightly sync makes it: started on `day`, measuring activity against that moment. */
+const syncOn = (connectionId: ConnectionId, org: Org, day: Date) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const runId = yield* SyncRuns.start(connectionId, "cli")
+    yield* sql`UPDATE seatsync.sync_run SET started_at = ${day} WHERE id = ${runId}`
+    yield* stageOrg(runId, connectionId, org)
+    yield* RunMerge.mergeRun(runId, connectionId, { complete: allComplete, today: day, force: true })
+    return runId
+  })
+
+const users: ReadonlyArray<OrgUser> = ["gone", "back", "late", "busy", "twice"].map((id) =>
+  makeUser(id, { addedToOrg: on(-400) })
+)
+const groupRole = (accountId: string) =>
+  new ProductRole({
+    accountId,
+    productId: jira.productId,
+    roleId: "atlassian/user",
+    billable: true,
+    grantedVia: ["group"]
+  })
+
+/**
+ * gone: idle 200 days, loses the role for good; back: never active, loses it and gets it again ten days later
+ * through the group `jira-users`; late: idle, loses it and gets it back directly 46 days later; busy: active
+ * five days before, loses it (not a candidate); twice: idle, loses its admin role but keeps the user role.
+ */
+const baseline: Org = {
+  products: [jira],
+  users,
+  groups: [makeGroup("jira-users")],
+  memberships: [],
+  roles: [
+    makeRole("gone", jira),
+    makeRole("back", jira),
+    makeRole("late", jira),
+    makeRole("busy", jira),
+    makeRole("twice", jira),
+    makeRole("twice", jira, "atlassian/admin")
+  ],
+  activity: [
+    makeActivity("gone", jira, on(-200), start),
+    makeActivity("back", jira, null, start),
+    makeActivity("late", jira, on(-150), start),
+    makeActivity("busy", jira, on(-5), start),
+    makeActivity("twice", jira, on(-300), start)
+  ]
+}
+const removed: Org = { ...baseline, roles: [makeRole("twice", jira)], activity: [] }
+const regranted: Org = {
+  ...removed,
+  memberships: [makeMembership("back", "jira-users")],
+  roles: [...removed.roles, groupRole("back")]
+}
+const lateReturn: Org = { ...regranted, roles: [...regranted.roles, makeRole("late", jira)] }
+
+it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("RealisedSavings", (it) => {
+  it.effect("a removed candidate seat is saved at that day's price, unless it came back within 30 days", () =>
+    Effect.gen(function* () {
+      const connection = yield* makeConnection()
+      yield* Prices.setAll(connection.id, [
+        {
+          productId: jira.productId,
+          effectiveFrom: "2026-01-01",
+          currency: "EUR",
+          pricePerSeat: 7.75,
+          billingPeriod: "monthly",
+          renewalDate: null,
+          setBy: null
+        },
+        {
+          productId: jira.productId,
+          effectiveFrom: "2026-07-05",
+          currency: "EUR",
+          pricePerSeat: 8.6,
+          billingPeriod: "monthly",
+          renewalDate: null,
+          setBy: null
+        }
+      ])
+      yield* syncOn(connection.id, baseline, start)
+      const removing = yield* syncOn(connection.id, removed, on(9))
+      expect((yield* RealisedSavings.removals(connection.id)).map((row) => row.accountId)).toEqual([
+        "back",
+        "gone",
+        "late"
+      ])
+
+      yield* syncOn(connection.id, regranted, on(19))
+      yield* syncOn(connection.id, lateReturn, on(55))
+      const rows = yield* RealisedSavings.removals(connection.id)
+      const byAccount = new Map(rows.map((row) => [row.accountId, row]))
+      expect([...byAccount.keys()].sort()).toEqual(["back", "gone", "late"])
+
+      const gone = byAccount.get("gone")
+      expect(gone).toMatchObject({
+        outcome: "realised",
+        productId: jira.productId,
+        productKey: "jira-software",
+        roles: ["atlassian/user"],
+        runId: removing,
+        removedOn: "2026-07-10",
+        lastActiveAt: on(-200),
+        // The price in force on the day of the removal, not the first one.
+        currency: "EUR",
+        pricePerSeat: 8.6,
+        billingPeriod: "monthly",
+        backAt: null,
+        backGrantedVia: [],
+        backGroups: []
+      })
+
+      expect(byAccount.get("back")).toMatchObject({
+        outcome: "regranted",
+        removedOn: "2026-07-10",
+        lastActiveAt: null,
+        backAt: on(19),
+        backRoleId: "atlassian/user",
+        backGrantedVia: ["group"],
+        backGroups: ["jira-users"]
+      })
+
+      // Back after 46 days: the saving stood for more than the window, so it stays realised.
+      expect(byAccount.get("late")).toMatchObject({ outcome: "realised", backAt: on(55), backGroups: [] })
+
+      // Only removals after `since`.
+      expect(yield* RealisedSavings.removals(connection.id, { since: on(10) })).toEqual([])
+    })
+  )
+
+  it.effect("a product without a price in force that day has an unknown saving, never 0", () =>
+    Effect.gen(function* () {
+      const connection = yield* makeConnection()
+      yield* Prices.set(connection.id, {
+        productId: jira.productId,
+        effectiveFrom: "2026-08-01",
+        currency: "EUR",
+        pricePerSeat: 7.75,
+        billingPeriod: "monthly",
+        renewalDate: null,
+        setBy: null
+      })
+      yield* syncOn(connection.id, baseline, start)
+      yield* syncOn(connection.id, removed, on(9))
+      const rows = yield* RealisedSavings.removals(connection.id)
+      expect(rows.length).toBe(3)
+      for (const row of rows) {
+        expect(row).toMatchObject({
+          outcome: "realised",
+          currency: null,
+          pricePerSeat: null,
+          billingPeriod: null
+        })
+      }
+    })
+  )
+})
