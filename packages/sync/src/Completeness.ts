@@ -25,6 +25,16 @@ const dependents: Readonly<Record<string, ReadonlyArray<SyncEntity>>> = {
   product_activity: ["product_activity"]
 }
 
+/**
+ * A quarantined record takes more with it than an unlisted one: a quarantined group's memberships were not
+ * staged (the users listing drops them), so its stored memberships are kept as they were. An unlisted group's
+ * memberships still come with its members' records.
+ */
+const quarantineDependents: Readonly<Record<string, ReadonlyArray<SyncEntity>>> = {
+  ...dependents,
+  org_group: ["org_group", "group_membership"]
+}
+
 /** Which entities the scope enumerates completely, before quarantine and reconciliation. */
 export const scopeCompleteness = (scope: ReadonlySet<SyncScope>): Partial<Record<SyncEntity, boolean>> => ({
   product: true,
@@ -43,7 +53,7 @@ export const completeness = (
   const complete = { ...scopeCompleteness(scope) }
   const kept: Array<SyncRuns.KeptEntity> = []
   const keep = (entity: string, reason: SyncRuns.KeptEntity["reason"]) => {
-    for (const dependent of dependents[entity] ?? []) {
+    for (const dependent of (reason === "quarantine" ? quarantineDependents : dependents)[entity] ?? []) {
       if (complete[dependent] !== true) continue
       complete[dependent] = false
       kept.push({ entity: dependent, reason })

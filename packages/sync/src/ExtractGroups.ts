@@ -1,20 +1,35 @@
 /**
  * Groups and what they grant: every group (staged; one that cannot be decoded or normalised is quarantined
  * and the page goes on), then each accepted group's role assignments, resolved to products, as an index
- * `product|role → groups` used to tell roles granted through a group from direct ones.
+ * `product|role → groups` used to tell roles granted through a group from direct ones. A quarantined group
+ * grants nothing (its role assignments are never read), and once the listing is done the ids of the
+ * quarantined groups are handed to the users listing, which stages no membership of them.
  */
 import { orgGroupFromDirectoryGroup, type ProductIndex, rejectedFromInvalidRecord } from "@seatsync/normalise"
-import { Chunk, Effect, Either, Stream } from "effect"
+import { Chunk, Deferred, Effect, Either, Stream } from "effect"
 import { type ExtractContext, pageReporter, partition } from "./ExtractContext.js"
 
 export type GroupGrants = ReadonlyMap<string, ReadonlySet<string>>
 
 export const grantKey = (productId: string, roleId: string) => `${productId}|${roleId}`
 
-export const extractGroups = (context: ExtractContext, products: ProductIndex, concurrency: number) =>
+/**
+ * The ids (as the records carried them) of the groups the listing quarantined, known once the whole listing
+ * has been read: the users listing waits for it before staging memberships, so none of a quarantined group
+ * becomes a live row. A group quarantined without a readable id cannot be named here.
+ */
+export type QuarantinedGroups = Deferred.Deferred<ReadonlySet<string>>
+
+export const extractGroups = (
+  context: ExtractContext,
+  products: ProductIndex,
+  concurrency: number,
+  quarantinedGroups: QuarantinedGroups
+) =>
   Effect.gen(function* () {
     const report = pageReporter(context, "groups")
     const groupIds: Array<string> = []
+    const quarantined = new Set<string>()
     yield* Stream.runForEach(Stream.chunks(context.client.groupRecords(context.orgId)), (page) =>
       Effect.gen(function* () {
         const { records, rejected } = partition(
@@ -25,10 +40,12 @@ export const extractGroups = (context: ExtractContext, products: ProductIndex, c
           )
         )
         for (const group of records) groupIds.push(group.groupId)
+        for (const group of rejected) if (group.sourceKey !== null) quarantined.add(group.sourceKey)
         yield* context.buffer.add("org_group", records)
         yield* report(records.length, rejected)
       })
     )
+    yield* Deferred.succeed(quarantinedGroups, quarantined)
     const grants = new Map<string, Set<string>>()
     const grantReport = pageReporter(context, "group grants")
     yield* Effect.forEach(

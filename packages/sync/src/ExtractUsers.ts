@@ -2,13 +2,15 @@
  * Users, in one walk of the user search with `expand: productAccess, groups, platformRoles`: the users
  * themselves, their group memberships and their last activity per product (bulk, no per-user calls). Each
  * record is decoded and normalised on its own: a bad one is quarantined with its reason, the page goes on,
- * and nothing that depends on it (memberships, activity) is staged. Memberships go to staging only: which
- * roles they grant is decided in PostgreSQL (`GrantMethod`), so nothing here grows with the organisation
- * but the quarantined users' ids.
+ * and nothing that depends on it (memberships, activity) is staged. A membership of a group the groups
+ * listing quarantined is not staged either (the users listing waits for that listing's verdict before it
+ * stages its first memberships). Memberships go to staging only: which roles they grant is decided in
+ * PostgreSQL (`GrantMethod`), so nothing here grows with the organisation but the quarantined ids.
  */
 import { type ProductIndex, rowsFromDirectoryUser } from "@seatsync/normalise"
-import { Chunk, Effect, Either, Stream } from "effect"
+import { Chunk, Deferred, Effect, Either, Stream } from "effect"
 import { type ExtractContext, pageReporter } from "./ExtractContext.js"
+import type { QuarantinedGroups } from "./ExtractGroups.js"
 
 /** What the users listing leaves for the listings after it. */
 export interface ExtractedUsers {
@@ -16,7 +18,11 @@ export interface ExtractedUsers {
   readonly quarantined: ReadonlySet<string>
 }
 
-export const extractUsers = (context: ExtractContext, products: ProductIndex) =>
+export const extractUsers = (
+  context: ExtractContext,
+  products: ProductIndex,
+  quarantinedGroups: QuarantinedGroups
+) =>
   Effect.gen(function* () {
     const report = pageReporter(context, "users")
     const quarantined = new Set<string>()
@@ -36,9 +42,14 @@ export const extractUsers = (context: ExtractContext, products: ProductIndex) =>
           "org_user",
           accepted.map((row) => row.user)
         )
+        const memberships = accepted.flatMap((row) => row.memberships)
+        const groupsQuarantined =
+          memberships.length === 0 ? undefined : yield* Deferred.await(quarantinedGroups)
         yield* context.buffer.add(
           "group_membership",
-          accepted.flatMap((row) => row.memberships)
+          groupsQuarantined === undefined || groupsQuarantined.size === 0
+            ? memberships
+            : memberships.filter((membership) => !groupsQuarantined.has(membership.groupId))
         )
         yield* context.buffer.add(
           "product_activity",

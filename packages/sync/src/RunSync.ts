@@ -26,10 +26,10 @@ import {
   type SyncRunNotRunning,
   SyncRuns
 } from "@seatsync/store"
-import { Cause, Clock, Effect, Exit, Option, type ParseResult } from "effect"
+import { Cause, Clock, Deferred, Effect, Exit, Option, type ParseResult } from "effect"
 import { completeness } from "./Completeness.js"
 import type { ExtractContext } from "./ExtractContext.js"
-import { extractGroups, type GroupGrants } from "./ExtractGroups.js"
+import { extractGroups, type GroupGrants, type QuarantinedGroups } from "./ExtractGroups.js"
 import { extractProductRoles, groupGrantRows } from "./ExtractProductRoles.js"
 import { extractProducts } from "./ExtractProducts.js"
 import { type ExtractedUsers, extractUsers } from "./ExtractUsers.js"
@@ -168,11 +168,16 @@ export const runSync = (
         const { products, index } = yield* extractProducts(context, siteSeats)
         const noUsers: ExtractedUsers = { quarantined: new Set() }
         const emptyGrants: GroupGrants = new Map()
-        // Users and groups are independent listings: read them side by side on the shared rate budget.
+        // The groups listing's quarantined ids, for the users listing's memberships (none when not listed).
+        const quarantinedGroups: QuarantinedGroups = yield* Deferred.make<ReadonlySet<string>>()
+        if (!counted.groups) yield* Deferred.succeed(quarantinedGroups, new Set<string>())
+        // Users and groups are listed side by side on the shared rate budget.
         const [users, grants] = yield* Effect.all(
           [
-            scope.has("users") ? extractUsers(context, index) : Effect.succeed(noUsers),
-            counted.groups ? extractGroups(context, index, concurrency) : Effect.succeed(emptyGrants)
+            scope.has("users") ? extractUsers(context, index, quarantinedGroups) : Effect.succeed(noUsers),
+            counted.groups
+              ? extractGroups(context, index, concurrency, quarantinedGroups)
+              : Effect.succeed(emptyGrants)
           ],
           { concurrency: 2 }
         )
