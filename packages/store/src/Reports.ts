@@ -138,6 +138,8 @@ export type ReclaimCandidate = typeof ReclaimCandidate.Type
 /**
  * Billable seats whose holder is `inactive` or `never_active` after `inactiveAfterDays` (the same rules as
  * `v_reclaim_candidates`, which uses the connection's own setting), with the evidence; longest idle first.
+ * Protected accounts (`Protection`) are left out. `ReclaimReasons.candidates` adds the reasons that are not
+ * inactivity.
  */
 export const reclaimCandidates = (
   connectionId: ConnectionId,
@@ -164,6 +166,7 @@ export const reclaimCandidates = (
           FROM seatsync.v_product_seat AS s
           JOIN seatsync.product AS p ON p.connection_id = s.connection_id AND p.product_id = s.product_id
           WHERE s.connection_id = ${connectionId} AND s.billable
+            AND s.account_id NOT IN (SELECT pa.account_id FROM seatsync.protected_account(${connectionId}) AS pa)
         ) AS candidates
         WHERE verdict IN ('inactive', 'never_active')
         ORDER BY "lastActiveAt" NULLS FIRST, "productId", "accountId"`
