@@ -11,6 +11,8 @@ import keyExpiry from "./migrations/0004_key_expiry.js"
 import reconciliation from "./migrations/0005_reconciliation.js"
 import spend from "./migrations/0006_spend.js"
 import seatVerdictExactDays from "./migrations/0007_seat_verdict_exact_days.js"
+import reclaimReasons from "./migrations/0008_reclaim_reasons.js"
+import seatRemoval from "./migrations/0009_seat_removal.js"
 
 /** Every migration, keyed `<id>_<name>`. */
 export const migrations = {
@@ -20,7 +22,9 @@ export const migrations = {
   "0004_key_expiry": keyExpiry,
   "0005_reconciliation": reconciliation,
   "0006_spend": spend,
-  "0007_seat_verdict_exact_days": seatVerdictExactDays
+  "0007_seat_verdict_exact_days": seatVerdictExactDays,
+  "0008_reclaim_reasons": reclaimReasons,
+  "0009_seat_removal": seatRemoval
 } as const
 
 /** Where applied migrations are recorded. */

@@ -30,7 +30,9 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Database", (it) =
         { migration_id: 4, name: "key_expiry" },
         { migration_id: 5, name: "reconciliation" },
         { migration_id: 6, name: "spend" },
-        { migration_id: 7, name: "seat_verdict_exact_days" }
+        { migration_id: 7, name: "seat_verdict_exact_days" },
+        { migration_id: 8, name: "reclaim_reasons" },
+        { migration_id: 9, name: "seat_removal" }
       ])
       const tables = yield* sql<{ readonly name: string; readonly persistence: string }>`
         SELECT c.relname AS name, c.relpersistence AS persistence
@@ -52,6 +54,7 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Database", (it) =
         { name: "product_role", persistence: "p" },
         { name: "product_role_stage", persistence: "u" },
         { name: "product_stage", persistence: "u" },
+        { name: "protected_subject", persistence: "p" },
         { name: "quarantine", persistence: "p" },
         { name: "schema_migrations", persistence: "p" },
         { name: "seat_ledger", persistence: "p" },
@@ -64,7 +67,9 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Database", (it) =
         "v_connection_health",
         "v_product_seat",
         "v_reclaim_candidates",
+        "v_reclaim_reasons",
         "v_run_health",
+        "v_seat_removal",
         "v_seat_utilisation"
       ])
     })

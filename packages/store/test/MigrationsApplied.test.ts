@@ -16,7 +16,9 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Migrations.applie
           { id: 4, name: "key_expiry" },
           { id: 5, name: "reconciliation" },
           { id: 6, name: "spend" },
-          { id: 7, name: "seat_verdict_exact_days" }
+          { id: 7, name: "seat_verdict_exact_days" },
+          { id: 8, name: "reclaim_reasons" },
+          { id: 9, name: "seat_removal" }
         ])
         // The same ids `status` and the migration record use.
         expect(applied.map((row) => `${String(row.id).padStart(4, "0")}_${row.name}`)).toEqual(
