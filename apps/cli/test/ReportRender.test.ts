@@ -72,6 +72,7 @@ const reclaim: ReclaimReport = {
       managed: false,
       lastActiveAt: new Date("2026-08-20T00:00:00Z"),
       daysSinceActive: 100,
+      activeDays90: 2,
       activitySource: "bulk_expand",
       activityObservedAt: at,
       addedToOrg: null,
@@ -99,6 +100,34 @@ const reclaim: ReclaimReport = {
     totals: [],
     byMonth: [],
     unpricedSeats: 1
+  },
+  realised: {
+    seats: [
+      {
+        connection: "acme",
+        outcome: "regranted",
+        accountId: "u4",
+        name: hostile,
+        email: null,
+        productId: "ari:cloud:jira-software::site/1",
+        productKey: "jira-software",
+        productName: hostile,
+        roles: ["atlassian/user"],
+        removedOn: "2026-11-20",
+        lastActiveAt: null,
+        currency: null,
+        billingPeriod: null,
+        monthly: null,
+        annual: null,
+        from: null,
+        backOn: "2026-11-27",
+        backGrantedVia: ["group"],
+        backGroups: [hostile]
+      }
+    ],
+    totals: [],
+    regranted: 1,
+    unpricedSeats: 0
   }
 }
 const runs: RunsReport = {

@@ -5,11 +5,12 @@
  * and how it reads as a table, CSV, JSON and an HTML section. A seat of an unpriced product saves an unknown
  * amount (null), never 0.
  */
-import { Prices, Reports, Spend } from "@seatsync/store"
+import { ActivityFrequency, Prices, Reports, Spend } from "@seatsync/store"
 import { Effect, Schema } from "effect"
-import { type Column, csvOf, timestamp } from "../Csv.js"
+import { type Column, cellsOf, headerOf, renderCsv, timestamp } from "../Csv.js"
 import { htmlTable, htmlText } from "../HtmlTable.js"
 import { Amount, money, priceBook, priceIn } from "../Money.js"
+import { loadRealised, outcomeCsvCells, Realised, realisedSection, realisedText } from "../RealisedSavings.js"
 import * as Report from "../Report.js"
 import type { Selection } from "../Selection.js"
 import { renderTable } from "../Table.js"
@@ -51,6 +52,11 @@ export const ReclaimRow = Schema.Struct({
   /** Null: never active (the evidence says so). */
   lastActiveAt: Schema.NullOr(Schema.Date),
   daysSinceActive: Schema.NullOr(Schema.Int),
+  /**
+   * How often, not only when last: the distinct days in the 90 before the report on which the last-active
+   * date seatsync observed moved (a lower bound of the days active). Null: no activity data.
+   */
+  activeDays90: Schema.NullOr(Count),
   /** Where the last-active date came from: `bulk_expand`, `per_user` or `v1_managed`. */
   activitySource: Schema.NullOr(Schema.String),
   activityObservedAt: Schema.NullOr(Schema.Date),
@@ -109,7 +115,9 @@ export const ReclaimReport = Schema.Struct({
   report: Schema.Literal("reclaim"),
   generatedAt: Schema.Date,
   candidates: Schema.Array(ReclaimRow),
-  savings: Savings
+  savings: Savings,
+  /** Candidates whose seat was taken away: savings realised, and seats re-granted within 30 days. */
+  realised: Realised
 }).annotations({
   identifier: "ReclaimReport",
   title: "seatsync reclaim report",
@@ -237,6 +245,7 @@ export const loadReclaim = (selection: Selection) =>
               managed: row.managed,
               lastActiveAt: row.lastActiveAt,
               daysSinceActive: row.daysSinceActive,
+              activeDays90: null,
               activitySource: row.activitySource,
               activityObservedAt: row.activityObservedAt,
               addedToOrg: row.addedToOrg,
@@ -248,9 +257,22 @@ export const loadReclaim = (selection: Selection) =>
         )
       )
     })
+    // How often each candidate was active on the product in the 90 days before the report.
+    const activeDays = new Map<string, number>()
+    for (const [index, connection] of selection.connections.entries()) {
+      const counted = yield* ActivityFrequency.activeDays(connection.id, {
+        accountIds: (candidates[index] ?? []).map((row) => row.accountId),
+        asOf: selection.generatedAt
+      })
+      for (const found of counted) {
+        activeDays.set(`${connection.name}\u0000${found.accountId}\u0000${found.productId}`, found.activeDays)
+      }
+    }
     const priced = candidates.flat().map((row): ReclaimRow => {
       const price = priceOf(row)
-      return price === undefined ? row : { ...row, saving: savingOf(price, today) }
+      const activeDays90 =
+        activeDays.get(`${row.connection}\u0000${row.accountId}\u0000${row.productId}`) ?? null
+      return { ...row, activeDays90, ...(price === undefined ? {} : { saving: savingOf(price, today) }) }
     })
     return {
       report: "reclaim",
@@ -259,7 +281,8 @@ export const loadReclaim = (selection: Selection) =>
       savings: savingsOf(priced, (row) => {
         const price = priceOf(row)
         return price === undefined ? undefined : Spend.monthlyPerSeat(price)
-      })
+      }),
+      realised: yield* loadRealised(selection.connections)
     } satisfies ReclaimReport
   })
 
@@ -275,7 +298,7 @@ const distinct = (values: ReadonlyArray<string>) => [...new Set(values)]
 /** One line per seat: who, which product, the verdict and its evidence; a count per product above. */
 export const reclaimTable = (report: ReclaimReport): string => {
   if (report.candidates.length === 0) {
-    return `No seats to reclaim as of ${minute(report.generatedAt)}: every billable seat is in use (or has no activity data yet).`
+    return `No seats to reclaim as of ${minute(report.generatedAt)}: every billable seat is in use (or has no activity data yet).\n\n${realisedText(report.realised)}`
   }
   const several = distinct(report.candidates.map((row) => row.connection)).length > 1
   const table = renderTable(
@@ -286,6 +309,7 @@ export const reclaimTable = (report: ReclaimReport): string => {
       { header: "verdict" },
       { header: "last active" },
       { header: "days", align: "right" as const },
+      { header: "active days/90", align: "right" as const },
       { header: "evidence from" }
     ],
     report.candidates.map((row) => [
@@ -295,6 +319,7 @@ export const reclaimTable = (report: ReclaimReport): string => {
       verdictLabel(row.verdict),
       row.lastActiveAt === null ? "never" : day(row.lastActiveAt),
       row.daysSinceActive === null ? "–" : String(row.daysSinceActive),
+      row.activeDays90 === null ? "–" : String(row.activeDays90),
       row.activitySource ?? "–"
     ])
   )
@@ -309,7 +334,9 @@ export const reclaimTable = (report: ReclaimReport): string => {
     thresholdNote(report.candidates),
     "account ids, roles, managed or not, when observed: --format csv, json or html",
     "",
-    savingsText(report)
+    savingsText(report),
+    "",
+    realisedText(report.realised)
   ].join("\n")
 }
 
@@ -394,11 +421,30 @@ const reclaimColumns: ReadonlyArray<Column<ReclaimRow>> = [
   ["annual_saving", (row) => row.saving?.annual ?? null],
   ["saving_from", (row) => row.saving?.from ?? null],
   ["saving_month", (row) => row.saving?.month ?? null],
-  ["inactive_after_days", (row) => row.inactiveAfterDays]
+  ["inactive_after_days", (row) => row.inactiveAfterDays],
+  ["active_days_90", (row) => row.activeDays90],
+  // Rows of kind `realised` and `regranted` (after the candidates) fill these and the columns they share.
+  ["kind", () => "candidate"],
+  ["removed_on", () => null],
+  ["came_back_on", () => null],
+  ["came_back_via", () => null],
+  ["came_back_groups", () => null]
 ]
 
-/** One row per seat to reclaim, with its saving (empty when unpriced); `roles` is space-separated. */
-export const reclaimCsv = (report: ReclaimReport): string => csvOf(reclaimColumns, report.candidates)
+/**
+ * One row per seat to reclaim (`kind` candidate), with its saving (empty when unpriced), then one per
+ * candidate's seat taken away (`kind` realised or regranted); `roles` and lists are space-separated.
+ */
+export const reclaimCsv = (report: ReclaimReport): string => {
+  const header = headerOf(reclaimColumns)
+  return renderCsv(header, [
+    ...report.candidates.map((row) => cellsOf(reclaimColumns, row)),
+    ...report.realised.seats.map((seat) => {
+      const cells = outcomeCsvCells(seat)
+      return header.map((name) => cells[name] ?? null)
+    })
+  ])
+}
 
 /** What reclaiming saves per product, in total and by the month it lands. */
 const savingsSection = (report: ReclaimReport): string => {
@@ -466,7 +512,9 @@ const savingsSection = (report: ReclaimReport): string => {
 /** The list with every piece of evidence: account id, dates, source, roles, account type and state. */
 export const reclaimSection = (report: ReclaimReport): string => {
   const heading = `<h2>Seats to reclaim <span class="muted">(${report.candidates.length})</span></h2>`
-  if (report.candidates.length === 0) return `${heading}<p>None: every billable seat is in use.</p>`
+  if (report.candidates.length === 0) {
+    return `${heading}<p>None: every billable seat is in use.</p>${realisedSection(report.realised)}`
+  }
   return (
     heading +
     savingsSection(report) +
@@ -481,6 +529,7 @@ export const reclaimSection = (report: ReclaimReport): string => {
         { label: "verdict" },
         { label: "last active" },
         { label: "days idle", numeric: true },
+        { label: "active days/90", numeric: true },
         { label: "source" },
         { label: "observed" },
         { label: "roles" },
@@ -497,6 +546,7 @@ export const reclaimSection = (report: ReclaimReport): string => {
           `<span class="badge bad">${htmlText(verdictLabel(row.verdict))}</span>`,
           row.lastActiveAt === null ? "never" : htmlText(day(row.lastActiveAt)),
           htmlText(row.daysSinceActive),
+          htmlText(row.activeDays90),
           htmlText(row.activitySource),
           row.activityObservedAt === null ? "–" : htmlText(day(row.activityObservedAt)),
           htmlText(row.roles.join(", ")),
@@ -506,7 +556,8 @@ export const reclaimSection = (report: ReclaimReport): string => {
           row.addedToOrg === null ? "–" : htmlText(day(row.addedToOrg))
         ]
       }))
-    )
+    ) +
+    realisedSection(report.realised)
   )
 }
 
