@@ -6,6 +6,7 @@ import { connectionsCommand } from "./commands/ConnectionsCommand.js"
 import { dbCommand, migrateCommand } from "./commands/DbCommand.js"
 import { doctorCommand } from "./commands/DoctorCommand.js"
 import { pricesCommand } from "./commands/PricesCommand.js"
+import { protectCommand } from "./commands/ProtectCommand.js"
 import { reportCommand } from "./commands/ReportCommand.js"
 import { simulatorCommand } from "./commands/SimulatorCommand.js"
 import { syncCommand } from "./commands/SyncCommand.js"
@@ -20,6 +21,7 @@ export const seatsync = Command.make("seatsync").pipe(
     backfillCommand,
     reportCommand,
     pricesCommand,
+    protectCommand,
     dbCommand,
     migrateCommand,
     simulatorCommand
