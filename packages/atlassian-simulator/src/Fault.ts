@@ -1,7 +1,8 @@
 /**
  * Fault injection: which requests of which operation go wrong, and how (an error status with its
  * documented body, a schema-breaking body, truncated JSON, a reset connection, added latency, an enforced
- * per-operation rate limit, or the API key being revoked; a stalled answer or a redirect).
+ * per-operation rate limit, or the API key being revoked; a stalled answer or a redirect; record-level
+ * faults of a listing page: a wrong-typed record, a repeated page, a repeated cursor, hidden records).
  */
 import type { OperationId } from "./Operations.js"
 
@@ -102,6 +103,15 @@ export interface HiddenRecordsFault extends FaultBase {
 }
 
 /**
+ * The matching page answers with a next cursor equal to the one its request carried (in the query or the
+ * body): the page itself is the real one, but a client that follows the cursor asks for the same page
+ * again, forever. A call without a cursor (a listing's first page) is answered unchanged.
+ */
+export interface RepeatedCursorFault extends FaultBase {
+  readonly kind: "repeatedCursor"
+}
+
+/**
  * The request is read and never answered: the connection stays open and silent until the client gives up
  * (a stalled answer; the simulator closes it when it stops).
  */
@@ -129,6 +139,7 @@ export type Fault =
   | RateLimitFault
   | WrongTypedRecordFault
   | RepeatedPageFault
+  | RepeatedCursorFault
   | HiddenRecordsFault
 
 /** Never answers the matching calls (the client's request timeout is what ends them). */
@@ -238,6 +249,13 @@ export const wrongTypedRecord = (
 /** The matching pages repeat the previous page's records under a fresh cursor. */
 export const repeatedPage = (operation: FaultOperation, calls?: FaultCalls): RepeatedPageFault => ({
   kind: "repeatedPage",
+  operation,
+  ...(calls === undefined ? {} : { calls })
+})
+
+/** The matching pages answer the cursor they were asked with as their next cursor. */
+export const repeatedCursor = (operation: FaultOperation, calls?: FaultCalls): RepeatedCursorFault => ({
+  kind: "repeatedCursor",
   operation,
   ...(calls === undefined ? {} : { calls })
 })

@@ -5,7 +5,7 @@
  *   entry  := target ":" action (":" option)*
  *   target := an operationId | "*" | alias (lastActive, workspaces, tenantInfo, applicationRoles)
  *   action := status=<400–599> | ratelimit=<n>/<s|min|h|<k>s> | latency=<ms>[~<jitter ms>]
- *           | reset | malformed | truncated | revoke | wrongtyped | repeated | hide=<n>
+ *           | reset | malformed | truncated | revoke | wrongtyped | repeated | repeatedcursor | hide=<n>
  *           | stall | redirect=<301|302|303|307|308>
  *   option := calls=<a>-<b> | calls=<a>- | calls=<n> (= nth) | nth=<n> | from=<n>
  *           | retryAfter=<seconds> (status only) | jitter=<ms> (latency only)
@@ -92,7 +92,7 @@ type Action =
   | { readonly kind: "rateLimit"; readonly limit: number; readonly windowSeconds: number }
   | { readonly kind: "latency"; readonly millis: number; readonly jitterMillis: number | undefined }
   | { readonly kind: "reset" | "malformedBody" | "truncatedJson" | "revokeKey" }
-  | { readonly kind: "wrongTypedRecord" | "repeatedPage" }
+  | { readonly kind: "wrongTypedRecord" | "repeatedPage" | "repeatedCursor" }
   | { readonly kind: "hiddenRecords"; readonly count: number }
   | { readonly kind: "stall" }
   | { readonly kind: "redirect"; readonly status: number }
@@ -100,7 +100,14 @@ type Action =
 const parseAction = (text: string): Action | string => {
   const [name = "", value] = text.split("=", 2) as [string, string | undefined]
   const noValue = (
-    kind: "reset" | "malformedBody" | "truncatedJson" | "revokeKey" | "wrongTypedRecord" | "repeatedPage"
+    kind:
+      | "reset"
+      | "malformedBody"
+      | "truncatedJson"
+      | "revokeKey"
+      | "wrongTypedRecord"
+      | "repeatedPage"
+      | "repeatedCursor"
   ) => (value === undefined ? { kind } : `"${name}" takes no value`)
   switch (name) {
     case "status": {
@@ -140,6 +147,8 @@ const parseAction = (text: string): Action | string => {
       return noValue("wrongTypedRecord")
     case "repeated":
       return noValue("repeatedPage")
+    case "repeatedcursor":
+      return noValue("repeatedCursor")
     case "stall":
       return value === undefined ? { kind: "stall" } : `"${name}" takes no value`
     case "redirect": {
@@ -155,7 +164,7 @@ const parseAction = (text: string): Action | string => {
         : { kind: "hiddenRecords", count }
     }
     default:
-      return `unknown action "${name}" (status=, ratelimit=, latency=, reset, malformed, truncated, revoke, wrongtyped, repeated, hide=, stall, redirect=)`
+      return `unknown action "${name}" (status=, ratelimit=, latency=, reset, malformed, truncated, revoke, wrongtyped, repeated, repeatedcursor, hide=, stall, redirect=)`
   }
 }
 
@@ -240,6 +249,8 @@ const parseEntry = (entry: string): Either.Either<Fault.Fault, FaultSpecError> =
       return Either.right(Fault.wrongTypedRecord(operation, { ...callsPart, ...record }))
     case "repeatedPage":
       return Either.right(Fault.repeatedPage(operation, calls))
+    case "repeatedCursor":
+      return Either.right(Fault.repeatedCursor(operation, calls))
     case "hiddenRecords":
       return Either.right(Fault.hiddenRecords(operation, action.count, calls))
     case "stall":

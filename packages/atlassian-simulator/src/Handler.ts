@@ -23,7 +23,7 @@ import {
 import type { Organisation } from "./Organisation.js"
 import { getOrgById, getOrgs } from "./OrgHandlers.js"
 import { makeRateLimiter, type RateLimitDecision, type RateLimitOptions } from "./RateLimit.js"
-import { applyRecordFault, isRecordFault } from "./RecordFaults.js"
+import { applyRecordFault, isRecordFault, requestCursor } from "./RecordFaults.js"
 import { getGroupRoleAssignments, getUserRoleAssignments } from "./RoleAssignmentHandlers.js"
 import {
   basicAuthMatches,
@@ -250,7 +250,7 @@ export const makeHandler = (options: HandlerOptions): SimulatorHandler => {
       if (isRecordFault(fault)) {
         return respond({
           _tag: "Ok",
-          json: applyRecordFault(route.operationId, fault, result.json, previous)
+          json: applyRecordFault(route.operationId, fault, result.json, previous, requestCursor(request))
         })
       }
     }

@@ -53,7 +53,7 @@ describe("the --faults syntax", () => {
     )
   })
 
-  it("parses the record-level faults: wrong-typed record, repeated page, hidden records", () => {
+  it("parses the record-level faults: wrong-typed record, repeated page, repeated cursor, hidden records", () => {
     expect(
       parse(
         "searchDirectoryUsers:wrongtyped:nth=2,searchDirectoryUsers:wrongtyped:field=addedToOrg:value=abc 5:index=3"
@@ -73,6 +73,13 @@ describe("the --faults syntax", () => {
         Fault.hiddenRecords("searchDirectoryUsers", 5, { nth: 1 })
       ])
     )
+    expect(parse("searchDirectoryGroups:repeatedcursor:nth=2,getUsers:repeatedcursor")).toEqual(
+      Either.right([
+        Fault.repeatedCursor("searchDirectoryGroups", { nth: 2 }),
+        Fault.repeatedCursor("getUsers")
+      ])
+    )
+    expect(errorOf("searchDirectoryUsers:repeatedcursor=1")).toMatch(/takes no value/)
     expect(errorOf("searchDirectoryUsers:hide=0")).toMatch(/positive number of records/)
     expect(errorOf("searchDirectoryUsers:repeated=2")).toMatch(/takes no value/)
     expect(errorOf("searchDirectoryUsers:status=500:field=x")).toMatch(/wrongtyped faults only/)

@@ -163,6 +163,44 @@ describe("Fault injection", () => {
     })
   )
 
+  it.scoped("answers the cursor it was asked with as the next one (the first page is unchanged)", () =>
+    Effect.gen(function* () {
+      const sim = yield* Simulator.start({
+        users: 300,
+        faults: [Fault.repeatedCursor("searchDirectoryUsers")]
+      })
+      const clean = yield* Simulator.start({ users: 300 })
+      const first = bodyOf<Page<UserDto>>(yield* searchUsers(sim, { limit: 100 }))
+      const cleanFirst = bodyOf<Page<UserDto>>(yield* searchUsers(clean, { limit: 100 }))
+      // No cursor was given: nothing to repeat.
+      expect(first.links.next).toBe(cleanFirst.links.next)
+      const cursor = first.links.next ?? ""
+      expect(cursor).not.toBe("")
+      const second = bodyOf<Page<UserDto>>(yield* searchUsers(sim, { limit: 100, cursor }))
+      const cleanSecond = bodyOf<Page<UserDto>>(yield* searchUsers(clean, { limit: 100, cursor }))
+      // The records are the real second page; only the next cursor is the one it was asked with.
+      expect(second.data.map((user) => user.accountId)).toEqual(
+        cleanSecond.data.map((user) => user.accountId)
+      )
+      expect(second.links.next).toBe(cursor)
+      expect(cleanSecond.links.next).not.toBe(cursor)
+    })
+  )
+
+  it.scoped("repeats a v1 cursor inside the next link's URL", () =>
+    Effect.gen(function* () {
+      const sim = yield* Simulator.start({ users: 300, faults: [Fault.repeatedCursor("getUsers")] })
+      const first = bodyOf<{ links: { next?: string } }>(
+        yield* call(sim, `/admin/v1/orgs/${sim.orgId}/users`)
+      )
+      const next = first.links.next ?? ""
+      const cursor = new URL(next).searchParams.get("cursor")
+      expect(cursor).not.toBeNull()
+      const second = bodyOf<{ links: { next?: string } }>(yield* call(sim, next.slice(sim.baseUrl.length)))
+      expect(new URL(second.links.next ?? "").searchParams.get("cursor")).toBe(cursor)
+    })
+  )
+
   it.scoped("hides records from the listing while the count still includes them", () =>
     Effect.gen(function* () {
       const sim = yield* Simulator.start({
