@@ -1,6 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
-import type { ManagedAccount, Workspace } from "@seatsync/atlassian-client"
+import {
+  defaultPacing,
+  type ManagedAccount,
+  type PacingOptions,
+  type Workspace
+} from "@seatsync/atlassian-client"
 import { KeyExpiry } from "@seatsync/store"
+import { type OrgSize, planSync } from "@seatsync/sync"
 import { Either, Option } from "effect"
 import { anyFailed, type Check, renderText } from "../src/doctor/Check.js"
 import { connectionSection } from "../src/doctor/ConnectionChecks.js"
@@ -219,6 +225,47 @@ describe("doctor's judgement of a connection", () => {
       status: "fail",
       fix: "Store a current API token of a Jira administrator: `seatsync connect acme --update --jira-email jira@acme.example --jira-token-env VAR`"
     })
+  })
+})
+
+describe("doctor's sync estimate", () => {
+  const size: OrgSize = {
+    users: 5_000,
+    groups: 250,
+    directories: 3,
+    workspaces: 20,
+    products: 20,
+    roleHolders: { _tag: "Estimated", total: 34_000, basis: "previous run" }
+  }
+  const estimated = (pacing: PacingOptions): Observations => ({
+    ...healthy,
+    estimate: Either.right({ size, plan: planSync(size, pacing), previousCalls: Option.some(790) })
+  })
+
+  it("gives the calls and the least wall time at the pacing in force, on what it rests, and the exact command", () => {
+    const line = check(estimated(defaultPacing), "sync estimate")
+    expect(line.status).toBe("pass")
+    const plan = planSync(size, defaultPacing)
+    expect(line.detail).toContain(`~${plan.totalCalls} API calls for 5000 users, 250 groups, 20 products`)
+    // (calls − the burst of 10) at 3 calls/s
+    expect(line.detail).toContain(
+      `at least 4 min ${Math.ceil((plan.totalCalls - 10) / 3) - 240} s at 3 calls/s`
+    )
+    expect(line.detail).toContain("role holders from the last run; the last full run made 790")
+    expect(line.detail).toContain("`seatsync sync acme --plan`")
+  })
+
+  it("warns, without failing the doctor, when the counts cannot be read", () => {
+    const line = check(
+      { ...healthy, estimate: Either.left(error("RateLimited", "rate limited")) },
+      "sync estimate"
+    )
+    expect(line.status).toBe("warn")
+    expect(line.detail).toContain("rate limited")
+  })
+
+  it("is not shown when the API was not probed", () => {
+    expect(connectionSection(healthy).checks.map((c) => c.name)).not.toContain("sync estimate")
   })
 })
 

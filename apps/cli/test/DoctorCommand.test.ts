@@ -48,12 +48,17 @@ describe("seatsync doctor", () => {
         const healthy = yield* runCli(["doctor", "acme"], env)
         expect(healthy.code).toBe(0)
         const lines = checkLines(healthy.stdout)
-        // 13 checks, then the key's expiry and the last run's reconciliation with the organisation's counts.
-        expect(lines.length).toBe(15)
+        // 13 checks, then the key's expiry, the last run's reconciliation with the organisation's counts and
+        // the next sync's estimate.
+        expect(lines.length).toBe(16)
         expect(lines.filter((line) => !line.startsWith("  ✓ "))).toEqual([])
         expect(healthy.stdout).toContain("No check failed")
         expect(lineOf(healthy.stdout, "Guard")).toContain("as configured")
         expect(lineOf(healthy.stdout, "Jira credentials")).toContain("site-admin@simulator.example works")
+        // Role holders from the sync above; its calls shown beside the estimate.
+        expect(lineOf(healthy.stdout, "sync estimate")).toMatch(
+          /~\d+ API calls for \d+ users, \d+ groups, \d+ products, at least \d+ s at 200 calls\/s \(role holders from the last run; the last full run made \d+\)/
+        )
         expect(healthy.stdout).not.toContain("the-org-key")
         expect(healthy.stdout).not.toContain(SiteHandlers.defaultSiteCredentials.apiToken)
 

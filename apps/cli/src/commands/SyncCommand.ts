@@ -14,8 +14,10 @@ import { syncProgressSink } from "../progress/SyncProgressSink.js"
 import { runnerLayer } from "../Runner.js"
 import { syncAll } from "../sync/SyncAll.js"
 import { checkAll, parseOnly } from "../sync/SyncArguments.js"
+import { printPlan } from "../sync/SyncPlanReport.js"
 import { renderSummary } from "../sync/SyncReport.js"
 import { syncTarget } from "../sync/SyncTarget.js"
+import { UsageError } from "../UsageError.js"
 
 const demo = Options.boolean("demo").pipe(
   Options.withDescription("Sync the built-in Atlassian simulator instead of a real organisation.")
@@ -68,6 +70,12 @@ const all = Options.boolean("all").pipe(
   )
 )
 
+const plan = Options.boolean("plan").pipe(
+  Options.withDescription(
+    "Do not sync: read the organisation's counts and print the calls a full sync would make per listing, in total, and the least wall time at the pacing in force (with --json: one JSON object). Writes nothing."
+  )
+)
+
 interface SyncArgs {
   readonly connection: Option.Option<string>
   readonly all: boolean
@@ -102,12 +110,20 @@ const syncSingle = (args: SyncArgs, only: ReadonlyArray<SyncScope> | undefined, 
 
 export const syncCommand = Command.make(
   "sync",
-  { connection: connectionArg, all, demo, users, seed, orgId, apiKeyEnv, name, only, force, json },
+  { connection: connectionArg, all, demo, users, seed, orgId, apiKeyEnv, name, only, force, json, plan },
   (args) =>
     Effect.gen(function* () {
       // Argument checks first: a usage error needs no database.
       if (args.all) yield* checkAll(args)
+      if (args.plan && args.all)
+        return yield* new UsageError({ field: "--plan", reason: "plan one connection at a time; drop --all" })
       const only = yield* parseOnly(args.only)
+      if (args.plan)
+        return yield* printPlan(args, args.json).pipe(
+          Effect.as(ExitCodes.ok),
+          Effect.scoped,
+          Effect.provide(runnerLayer)
+        )
       return yield* Effect.gen(function* () {
         const label = yield* databaseLabel
         if (!args.all) return yield* syncSingle(args, only, label)
@@ -128,6 +144,7 @@ export const syncCommand = Command.make(
       "  seatsync sync --demo\n" +
       "  seatsync sync acme                          (a connection registered with seatsync connect)\n" +
       "  seatsync sync acme --only users,roles --json\n" +
+      "  seatsync sync acme --plan                   (the calls and time a full sync would take; syncs nothing)\n" +
       "  seatsync sync --all                         (every connection; exit code of the first failure)\n" +
       "  seatsync sync --all --json > runs.json\n" +
       "  ATLASSIAN_API_KEY=… seatsync sync --org-id 8f2c6a0e-1b3d-4c5e-9f70-112233445566 --name acme"

@@ -7,6 +7,7 @@ import { KeyExpiry } from "@seatsync/store"
 import { Either, Option } from "effect"
 import { transportAdvice } from "../ErrorReport.js"
 import { type Check, fail, pass, type Section, skip, warn } from "./Check.js"
+import { estimateCheck } from "./EstimateCheck.js"
 import type { ApiProbes, Observations, Probe, ProbeError, Subject } from "./Observations.js"
 import { reconciliationCheck } from "./ReconciliationCheck.js"
 
@@ -419,7 +420,9 @@ export const connectionSection = (observations: Observations): Section => {
       ...(subject.registered
         ? [lastRunCheck(observations), scheduleCheck(subject)]
         : [lastRunCheck(observations)]),
-      ...[reconciliationCheck(observations)].filter((check) => check !== undefined)
+      ...[reconciliationCheck(observations), estimateCheck(observations)].filter(
+        (check) => check !== undefined
+      )
     ]
   }
 }

@@ -10,6 +10,7 @@ import type {
   Workspace
 } from "@seatsync/atlassian-client"
 import type { KeyExpiry, SyncRuns } from "@seatsync/store"
+import type { OrgSize, SyncPlan } from "@seatsync/sync"
 import type { Either, Option } from "effect"
 
 /** A failure as doctor needs it: its tag to decide, its message to show. */
@@ -92,4 +93,17 @@ export interface Observations {
   }>
   /** The newest run in the ledger, if any. */
   readonly lastRun: Option.Option<LastRun>
+  /**
+   * The next full sync's estimate (`SyncPlan`) from the organisation's counts, role holders from the last
+   * succeeded run or `users/stats` (no extra calls); undefined when the API was not probed.
+   */
+  readonly estimate?: Probe<SyncEstimate> | undefined
+}
+
+/** What a full sync would cost, and the counts it rests on. */
+export interface SyncEstimate {
+  readonly size: OrgSize
+  readonly plan: SyncPlan
+  /** The last succeeded full run's calls, when there is one. */
+  readonly previousCalls: Option.Option<number>
 }

@@ -6,11 +6,13 @@
 import type { HttpClient } from "@effect/platform"
 import {
   AtlassianClient,
+  defaultPacing,
   type PacingOptions,
   retrySchedule,
   SiteClient,
   type SiteUrlOptions
 } from "@seatsync/atlassian-client"
+import { type PreviousRunSize, planSync, readOrgSize } from "@seatsync/sync"
 import { Duration, Effect, Either, Option, type Redacted, Stream } from "effect"
 import { verifyJiraCredentials } from "../JiraSite.js"
 import type {
@@ -20,7 +22,8 @@ import type {
   Observations,
   Probe,
   ProbeError,
-  Subject
+  Subject,
+  SyncEstimate
 } from "./Observations.js"
 
 export interface Target {
@@ -39,6 +42,8 @@ export interface Target {
   readonly site: SiteUrlOptions
   readonly pacing?: PacingOptions | undefined
   readonly lastRun: Option.Option<LastRun>
+  /** The last succeeded full run's size: the estimate's proxy for product role holders. */
+  readonly previousRun?: Option.Option<PreviousRunSize> | undefined
 }
 
 const doctorRetries = retrySchedule({
@@ -120,6 +125,7 @@ export const observe = (target: Target): Effect.Effect<Observations, never, Http
     const key = yield* Effect.either(target.key)
     let org: Observations["org"]
     let api: ApiProbes | undefined
+    let estimate: Probe<SyncEstimate> | undefined
     if (Either.isRight(key)) {
       const client = yield* Effect.either(
         AtlassianClient.make({
@@ -135,6 +141,19 @@ export const observe = (target: Target): Effect.Effect<Observations, never, Http
         org = yield* Effect.either(client.right.org(subject.orgId))
         if (Either.isRight(org) || !fatalOrgFailures.has(org.left._tag)) {
           api = yield* probeApi(client.right, subject.orgId)
+          const previous = target.previousRun ?? Option.none()
+          // The counts only, no listing walk and no count per product role: doctor stays quick.
+          estimate = yield* Effect.either(
+            readOrgSize(client.right, subject.orgId, { _tag: "Proxy", previous }).pipe(
+              Effect.map(
+                (size): SyncEstimate => ({
+                  size,
+                  plan: planSync(size, target.pacing ?? defaultPacing),
+                  previousCalls: Option.map(previous, (run) => run.apiCalls)
+                })
+              )
+            )
+          )
         }
       }
     }
@@ -177,6 +196,7 @@ export const observe = (target: Target): Effect.Effect<Observations, never, Http
       api,
       cloudId,
       jira,
-      lastRun: target.lastRun
+      lastRun: target.lastRun,
+      estimate
     } satisfies Observations
   }).pipe(Effect.withSpan("doctor.observe", { attributes: { connection: target.subject.name } }))

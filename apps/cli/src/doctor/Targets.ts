@@ -8,7 +8,7 @@ import type { SqlClient, SqlError } from "@effect/sql"
 import { unpaced } from "@seatsync/atlassian-client"
 import { Simulator, SiteHandlers } from "@seatsync/atlassian-simulator"
 import { ConnectionSecrets, Connections, KeyExpiry, SyncRuns } from "@seatsync/store"
-import { ConnectionRunner } from "@seatsync/sync"
+import { ConnectionRunner, previousRunSize } from "@seatsync/sync"
 import { Clock, Effect, Option, type ParseResult, Redacted } from "effect"
 import { reportFor } from "../ErrorReport.js"
 import * as SimulatorClock from "../SimulatorClock.js"
@@ -131,7 +131,8 @@ export const storedTarget = (
       adminBaseUrl: runner.config.adminBaseUrl,
       site: { unsafeAllowAnyHost: runner.config.unsafeAnySiteHost },
       pacing: runner.config.pacing,
-      lastRun: yield* lastRunOf(connection)
+      lastRun: yield* lastRunOf(connection),
+      previousRun: yield* previousRunSize(connection.id)
     } satisfies Target
   })
 
@@ -184,6 +185,7 @@ export const demoTarget = (seedValue: number) =>
       // The demo's site is the simulator on loopback, and its pacing would only slow the demo down.
       site: { unsafeAllowAnyHost: true },
       pacing: unpaced,
-      lastRun: Option.isSome(stored) ? yield* lastRunOf(stored.value) : Option.none()
+      lastRun: Option.isSome(stored) ? yield* lastRunOf(stored.value) : Option.none(),
+      previousRun: Option.isSome(stored) ? yield* previousRunSize(stored.value.id) : Option.none()
     } satisfies Target
   })
