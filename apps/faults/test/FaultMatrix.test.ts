@@ -11,6 +11,7 @@ import {
   dataDirOf,
   envFor,
   killPostgres,
+  latestRun,
   runCli,
   sentences,
   spawnCli,
@@ -203,6 +204,57 @@ describe.concurrent("the fault matrix", () => {
       expect(result.code, result.stderr).toBe(7)
       expect(state.fingerprint).toEqual(matrix.baseline.fingerprint)
     }
+    await expectRecovery(matrix, after, parent)
+  })
+
+  it("a repeated cursor (the second users page answers its own cursor as the next): exit 7, run failed, nothing changed; the next sync recovers", async () => {
+    const { parent, after, result } = await faultyRun(
+      "repeated-cursor",
+      "searchDirectoryUsers:repeatedcursor:nth=2"
+    )
+    expect(result.code, result.stderr).toBe(7)
+    const lines = sentences(result.stderr)
+    expect(lines, result.stderr).toHaveLength(1)
+    expect(result.stderr).not.toContain("Unexpected failure")
+    expect(result.stderr).not.toMatch(/\n\s+at /)
+    expect(lines[0]).toMatch(
+      /returned a cursor it had already returned \(page 2\); stopped instead of looping\. Nothing was changed in the database/
+    )
+    const run = await latestRun(parent, "acme")
+    expect(run).toMatchObject({ status: "failed", errorTag: "RepeatedCursor" })
+    await expectUnchangedThenRecovered(matrix, after, parent, "failed")
+  })
+
+  it("hidden records (the first users page hides 3 the counts include): the run succeeds, records the drift, keeps the unseen rows and says so; the next sync recovers", async () => {
+    const { parent, after, result } = await faultyRun("hidden", "searchDirectoryUsers:hide=3:nth=1")
+    expect(result.code, result.stderr).toBe(0)
+    const expected = matrix.reference.liveUsers
+    // The summary says what was expected, listed and stored, and that the unseen rows were kept.
+    expect(result.stdout).toContain(
+      `users ${expected} expected, ${expected - 3} listed, ${expected - 3} stored (DRIFT)`
+    )
+    expect(result.stdout).toContain(
+      "⚠ the listings disagree with the organisation's counts beyond the tolerance: users, memberships, product roles not seen this run were kept, not removed"
+    )
+    // The run ledger records the drift and what was kept.
+    const run = await latestRun(parent, "acme")
+    expect(run.status).toBe("succeeded")
+    expect(run.reconciliation?.entities.org_user).toEqual({
+      expectedBefore: expected,
+      expectedAfter: expected,
+      listed: expected - 3,
+      stored: expected - 3,
+      tolerance: 0,
+      drift: true
+    })
+    expect(run.reconciliation?.kept).toEqual([
+      { entity: "org_user", reason: "drift" },
+      { entity: "group_membership", reason: "drift" },
+      { entity: "product_role", reason: "drift" }
+    ])
+    // Nobody was soft-deleted: the three hidden users (listed by the baseline) are still live.
+    const state = await storeState(parent, "acme")
+    expect(state.liveUsers).toBe(expected)
     await expectRecovery(matrix, after, parent)
   })
 

@@ -167,6 +167,51 @@ export const storeState = (parent: string, name: string): Promise<StoreState> =>
     )
   )
 
+/** What the run ledger recorded of a run's reconciliation: expected vs stored per counted entity, what it kept. */
+export interface LedgerReconciliation {
+  readonly entities: Readonly<
+    Record<
+      string,
+      {
+        readonly expectedBefore: number
+        readonly expectedAfter: number
+        readonly listed: number
+        readonly stored: number
+        readonly tolerance: number
+        readonly drift: boolean
+      }
+    >
+  >
+  readonly kept: ReadonlyArray<{ readonly entity: string; readonly reason: string }>
+}
+
+/** The newest run of connection `name`: its status, its error's tag and its reconciliation (null when none). */
+export const latestRun = (
+  parent: string,
+  name: string
+): Promise<{
+  readonly status: string
+  readonly errorTag: string | null
+  readonly reconciliation: LedgerReconciliation | null
+}> =>
+  Effect.runPromise(
+    Effect.gen(function* () {
+      const sql = yield* SqlClient.SqlClient
+      const [run] = yield* sql<{
+        readonly status: string
+        readonly reconciliation: LedgerReconciliation | null
+      }>`
+        SELECT r.status, r.reconciliation FROM seatsync.sync_run AS r
+        JOIN seatsync.connection AS c ON c.id = r.connection_id
+        WHERE c.name = ${name} ORDER BY r.id DESC LIMIT 1`
+      if (run === undefined) return yield* Effect.dieMessage(`no run of ${name}`)
+      return run
+    }).pipe(
+      Effect.provide(Database.layerEmbedded({ mode: "persistent", dataDir: dataDirOf(parent) })),
+      Effect.retry(Schedule.recurs(2))
+    )
+  )
+
 /** The environment of a run against `simulator` on the cluster in `parent`. */
 export const envFor = (
   simulator: Simulator.RunningSimulator,
