@@ -13,6 +13,7 @@ import type { Job } from "./Boss.js"
 import { JobLiveness } from "./JobLiveness.js"
 import { warnOfKeyExpiry } from "./KeyExpiryWarning.js"
 import { SyncJobData, sendBackfillJob } from "./Queues.js"
+import { warnIfSyncOutlastsSlots } from "./ScheduleFit.js"
 import type { WorkerConfig } from "./WorkerConfig.js"
 
 export class JobTimedOut extends Data.TaggedError("JobTimedOut")<{
@@ -97,6 +98,7 @@ export const handleSyncJob = (config: WorkerConfig, job: Job) =>
       return { outcome: "skipped", reason: "connection paused" } satisfies SyncJobOutcome
     }
     yield* warnOfKeyExpiry(connection)
+    yield* warnIfSyncOutlastsSlots(connection, slot, runner.config.pacing)
 
     const alreadySynced = yield* SyncRuns.slotSucceeded(connectionId, slot)
     const timedOut = () =>

@@ -14,6 +14,10 @@ import { type OrgSize, plannedProductRoleIds, type RoleHolders } from "./SyncPla
 export interface PreviousRunSize {
   readonly runId: number
   readonly users: number
+  readonly groups: number
+  readonly products: number
+  /** The directories its reconciliation read (1 when it recorded none). */
+  readonly directories: number
   readonly productRoles: number
   /** What that run cost on the wire (retries included), for comparison. */
   readonly apiCalls: number
@@ -42,11 +46,28 @@ export const previousRunSize = (
         .map((run) => ({
           runId: run.id,
           users: run.entityCounts["org_user.staged"] ?? 0,
+          groups: run.entityCounts["org_group.staged"] ?? 0,
+          products: run.entityCounts["product.staged"] ?? 0,
+          directories: Math.max(1, run.reconciliation?.directories.length ?? 0),
           productRoles: run.entityCounts["product_role.staged"] ?? 0,
           apiCalls: run.apiCalls
         }))[0]
     )
   )
+
+/**
+ * The organisation as the last succeeded run saw it, for a plan that reads nothing from Atlassian (the
+ * worker's check before a job): its staged users, groups, products and product roles. Quarantined records
+ * were listed but not staged, so this may fall short by them.
+ */
+export const sizeFromPreviousRun = (previous: PreviousRunSize): OrgSize => ({
+  users: previous.users,
+  groups: previous.groups,
+  directories: previous.directories,
+  workspaces: previous.products,
+  products: previous.products,
+  roleHolders: { _tag: "Estimated", total: previous.productRoles, basis: "previous run" }
+})
 
 /** How to learn the product role holders, which no single count gives. */
 export type RoleHolderSource =
