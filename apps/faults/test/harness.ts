@@ -199,9 +199,10 @@ export const latestRun = (
       const sql = yield* SqlClient.SqlClient
       const [run] = yield* sql<{
         readonly status: string
+        readonly errorTag: string | null
         readonly reconciliation: LedgerReconciliation | null
       }>`
-        SELECT r.status, r.reconciliation FROM seatsync.sync_run AS r
+        SELECT r.status, r.error ->> '_tag' AS "errorTag", r.reconciliation FROM seatsync.sync_run AS r
         JOIN seatsync.connection AS c ON c.id = r.connection_id
         WHERE c.name = ${name} ORDER BY r.id DESC LIMIT 1`
       if (run === undefined) return yield* Effect.dieMessage(`no run of ${name}`)
