@@ -1,8 +1,9 @@
 /**
- * What became of the reclaim candidates whose billable seat was taken away (`v_seat_removal`): a saving
- * realised on the day of the run that removed it — per month at the price in force that day — or, when a
- * billable role on that product came back within 30 days, a re-grant, flagged with how it was granted and
- * the groups the person joined in that run (a default group or an identity provider granting it again).
+ * What became of the reclaim candidates (not protected now) whose billable seat was taken away
+ * (`v_seat_removal`): a saving realised on the day of the run that removed it — per month at the price in
+ * force that day — or, when a billable role on that product came back within 30 days, a re-grant, flagged
+ * with how it was granted and the groups the person joined in that run (a default group or an identity
+ * provider granting it again).
  */
 import { SqlClient, type SqlError, SqlSchema } from "@effect/sql"
 import { Effect, type ParseResult, Schema } from "effect"
@@ -72,6 +73,8 @@ export const removals = (
                coalesce(back_granted_via, '{}') AS "backGrantedVia", coalesce(back_groups, '{}') AS "backGroups"
         FROM seatsync.v_seat_removal
         WHERE connection_id = ${connectionId} AND was_candidate
+          -- A protected account is never a candidate, so its seat is never a reclaim.
+          AND account_id NOT IN (SELECT pa.account_id FROM seatsync.protected_account(${connectionId}) AS pa)
           AND removed_at > ${options.since ?? new Date(0)}::timestamptz
         ORDER BY removed_at, run_id, product_id, account_id`
     })(undefined)

@@ -11,6 +11,7 @@ import { Effect } from "effect"
 import * as Database from "../src/Database.js"
 import type { ConnectionId } from "../src/Ids.js"
 import * as Prices from "../src/Prices.js"
+import * as Protection from "../src/Protection.js"
 import * as RealisedSavings from "../src/RealisedSavings.js"
 import * as RunMerge from "../src/RunMerge.js"
 import * as SyncRuns from "../src/SyncRuns.js"
@@ -42,9 +43,10 @@ const syncOn = (connectionId: ConnectionId, org: Org, day: Date) =>
     return runId
   })
 
-const users: ReadonlyArray<OrgUser> = ["gone", "back", "late", "busy", "twice"].map((id) =>
-  makeUser(id, { addedToOrg: on(-400) })
-)
+const users: ReadonlyArray<OrgUser> = [
+  ...["gone", "back", "late", "busy", "twice", "kept"].map((id) => makeUser(id, { addedToOrg: on(-400) })),
+  makeUser("away", { addedToOrg: on(-400), status: "suspended", membershipStatus: "suspended" })
+]
 const groupRole = (accountId: string) =>
   new ProductRole({
     accountId,
@@ -57,7 +59,9 @@ const groupRole = (accountId: string) =>
 /**
  * gone: idle 200 days, loses the role for good; back: never active, loses it and gets it again ten days later
  * through the group `jira-users`; late: idle, loses it and gets it back directly 46 days later; busy: active
- * five days before, loses it (not a candidate); twice: idle, loses its admin role but keeps the user role.
+ * five days before, loses it (not a candidate); twice: idle, loses its admin role but keeps the user role;
+ * away: suspended but still holding the role (a candidate whatever its activity), loses it; kept: idle but
+ * protected by a reviewer, loses it (never a candidate).
  */
 const baseline: Org = {
   products: [jira],
@@ -70,14 +74,18 @@ const baseline: Org = {
     makeRole("late", jira),
     makeRole("busy", jira),
     makeRole("twice", jira),
-    makeRole("twice", jira, "atlassian/admin")
+    makeRole("twice", jira, "atlassian/admin"),
+    makeRole("away", jira),
+    makeRole("kept", jira)
   ],
   activity: [
     makeActivity("gone", jira, on(-200), start),
     makeActivity("back", jira, null, start),
     makeActivity("late", jira, on(-150), start),
     makeActivity("busy", jira, on(-5), start),
-    makeActivity("twice", jira, on(-300), start)
+    makeActivity("twice", jira, on(-300), start),
+    makeActivity("away", jira, on(-5), start),
+    makeActivity("kept", jira, on(-200), start)
   ]
 }
 const removed: Org = { ...baseline, roles: [makeRole("twice", jira)], activity: [] }
@@ -113,8 +121,14 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("RealisedSavings",
         }
       ])
       yield* syncOn(connection.id, baseline, start)
+      yield* Protection.protect(
+        connection.id,
+        { kind: "account", id: "kept" },
+        { reason: "service account", setBy: "test" }
+      )
       const removing = yield* syncOn(connection.id, removed, on(9))
       expect((yield* RealisedSavings.removals(connection.id)).map((row) => row.accountId)).toEqual([
+        "away",
         "back",
         "gone",
         "late"
@@ -124,7 +138,8 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("RealisedSavings",
       yield* syncOn(connection.id, lateReturn, on(55))
       const rows = yield* RealisedSavings.removals(connection.id)
       const byAccount = new Map(rows.map((row) => [row.accountId, row]))
-      expect([...byAccount.keys()].sort()).toEqual(["back", "gone", "late"])
+      expect([...byAccount.keys()].sort()).toEqual(["away", "back", "gone", "late"])
+      expect(byAccount.get("away")).toMatchObject({ outcome: "realised", lastActiveAt: on(-5) })
 
       const gone = byAccount.get("gone")
       expect(gone).toMatchObject({
@@ -177,7 +192,8 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("RealisedSavings",
       yield* syncOn(connection.id, baseline, start)
       yield* syncOn(connection.id, removed, on(9))
       const rows = yield* RealisedSavings.removals(connection.id)
-      expect(rows.length).toBe(3)
+      // gone, back, late, away and kept (no one protected here).
+      expect(rows.length).toBe(5)
       for (const row of rows) {
         expect(row).toMatchObject({
           outcome: "realised",

@@ -2,7 +2,7 @@
  * Migration 0009: what became of the seats that were taken away. `v_seat_removal` derives, from the history
  * the merge already keeps (`change_log`), one row per billable seat a run removed — an account left holding
  * no billable role on a product — with whether that seat was a reclaim candidate just before (its verdict
- * from the last-active date known before that run), the price in force on the day, and the first time a
+ * from the last-active date known before that run, or an account not active still holding the role), the price in force on the day, and the first time a
  * billable role on that product came back for the account: which run, how it was granted and the groups
  * the person joined or rejoined in that run (the store keeps no group → role grants, so those are the likely
  * source). A seat that came back within 30 days was re-granted, not saved.
@@ -54,9 +54,17 @@ export default Effect.gen(function* () {
            (g.removed_at AT TIME ZONE 'UTC')::date AS removed_on,
            u.name, u.email, p.product_key, p.name AS product_name,
            before.has_activity, before.last_active_at,
-           coalesce(seatsync.seat_verdict(before.last_active_at, before.has_activity, u.added_to_org,
-                      g.removed_at, c.inactive_after_days, 14) IN ('inactive', 'never_active')
-                    AND coalesce(u.status, 'active') = 'active', false) AS was_candidate,
+           -- A candidate as reclaim_reasons (0008) lists them: an active account inactive or never active
+           -- by the verdict rules, or an account that is not active still holding the billable role.
+           -- (duplicate-person is not reconstructed: it depends on the other accounts as they were then.)
+           coalesce(
+             CASE WHEN u.status IN ('suspended', 'deactivated', 'for_deletion')
+                       OR u.account_status IN ('inactive', 'closed') OR u.membership_status = 'suspended'
+                    THEN true
+                  WHEN coalesce(u.status, 'active') = 'active'
+                    THEN seatsync.seat_verdict(before.last_active_at, before.has_activity, u.added_to_org,
+                           g.removed_at, c.inactive_after_days, 14) IN ('inactive', 'never_active')
+             END, false) AS was_candidate,
            price.currency, price.price_per_seat, price.billing_period, price.renewal_date,
            back.run_id AS back_run_id, back.started_at AS back_at, back.role_id AS back_role_id,
            back.granted_via AS back_granted_via, back.groups AS back_groups,
