@@ -444,6 +444,7 @@ const costSection = (report: SeatsReport): string => {
       })),
       ...report.monthlyCostTotals.map((total) => ({
         className: "total",
+        footer: true,
         cells: [
           "",
           htmlText(`total, ${total.products} product${total.products === 1 ? "" : "s"}`),
