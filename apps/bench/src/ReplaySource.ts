@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url"
 import { FetchHttpClient } from "@effect/platform"
 import { AtlassianClient, unpaced } from "@seatsync/atlassian-client"
 import { Connections, Database } from "@seatsync/store"
-import { runSync } from "@seatsync/sync"
+import { readOrgSize, runSync } from "@seatsync/sync"
 import { Console, Effect, Layer, Redacted } from "effect"
 import { type SimulatorHandle, type SimulatorShape, simulatorProcess } from "./SimulatorSpawn.js"
 
@@ -64,6 +64,11 @@ const record = (shape: SimulatorShape, files: ReturnType<typeof recordingFiles>)
       adminBaseUrl: `${origin}${upstream.pathname}`,
       pacing: unpaced
     }).pipe(Layer.provide(FetchHttpClient.layer))
+    // The plan's counts first (users/count per product × role), so that the bench's estimate can be read
+    // from the recording too; then the sync.
+    yield* Effect.flatMap(AtlassianClient.AtlassianClient, (recording) =>
+      readOrgSize(recording, simulator.orgId, { _tag: "Count" })
+    ).pipe(Effect.provide(client))
     yield* runSync(connection, { trigger: "cli", batchSize: 5000 }).pipe(Effect.provide(client))
     const meta: RecordingMeta = {
       adminPath: upstream.pathname,
