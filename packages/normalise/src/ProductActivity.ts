@@ -65,9 +65,14 @@ const collect = (
     const previous = activities.get(entry.productId)
     // The same product twice: keep the latest activity.
     if (previous?.lastActiveAt != null && (at === null || at <= previous.lastActiveAt)) continue
+    // Every field is checked above (trimmed account id, a product id the index resolved, a parsed instant),
+    // so the constructor's own check is skipped: one per activity row, it was most of this loop's cost.
     activities.set(
       entry.productId,
-      new ProductActivity({ accountId, productId: entry.productId, lastActiveAt: at, source, observedAt })
+      new ProductActivity(
+        { accountId, productId: entry.productId, lastActiveAt: at, source, observedAt },
+        true
+      )
     )
   }
   return { activities: [...activities.values()], rejected }

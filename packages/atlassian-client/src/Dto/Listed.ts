@@ -28,10 +28,11 @@ export const ListingPage = Schema.Struct({
 export type ListingPage = typeof ListingPage.Type
 
 /** Decodes one record of `endpoint`'s listing against `schema`. */
-export const decodeRecord =
-  <A, I>(endpoint: string, schema: Schema.Schema<A, I>) =>
-  (record: unknown): Listed<A> =>
-    Either.mapLeft(Schema.decodeUnknownEither(schema)(record), (error) => {
+export const decodeRecord = <A, I>(endpoint: string, schema: Schema.Schema<A, I>) => {
+  // Built once per listing, not once per record.
+  const decode = Schema.decodeUnknownEither(schema)
+  return (record: unknown): Listed<A> =>
+    Either.mapLeft(decode(record), (error) => {
       const first = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
       return new InvalidRecord({
         endpoint,
@@ -40,3 +41,4 @@ export const decodeRecord =
         record
       })
     })
+}

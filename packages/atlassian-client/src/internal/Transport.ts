@@ -78,6 +78,21 @@ const describeParseError = (error: ParseResult.ParseError) => {
   }
 }
 
+/** Each schema's decoder, built on its first answer and reused by every later call with that schema. */
+const decoders = new WeakMap<
+  Schema.Schema.Any,
+  (json: unknown) => Either.Either<unknown, ParseResult.ParseError>
+>()
+
+const decoderOf = <A, I>(schema: Schema.Schema<A, I>) => {
+  let decoder = decoders.get(schema)
+  if (decoder === undefined) {
+    decoder = Schema.decodeUnknownEither(schema, { onExcessProperty: "ignore" })
+    decoders.set(schema, decoder)
+  }
+  return decoder as (json: unknown) => Either.Either<A, ParseResult.ParseError>
+}
+
 export interface Transport {
   readonly call: <Template extends string, A, I>(
     op: Operation<Template>,
@@ -184,7 +199,7 @@ export const makeTransport = (
               new UnexpectedResponse({ ...context, status, path: "", detail: "the body is not valid JSON" })
             )
           }
-          return Schema.decodeUnknownEither(schema, { onExcessProperty: "ignore" })(json).pipe(
+          return decoderOf(schema)(json).pipe(
             Either.mapLeft(
               (error) => new UnexpectedResponse({ ...context, status, ...describeParseError(error) })
             )
@@ -261,6 +276,8 @@ export const makeTransport = (
         if (observer !== undefined) yield* observer(notice)
       })
 
+    // One span per call, without the stack trace a span captures by default (`new Error()` on every call,
+    // visible in the sync's CPU profile).
     const call = <Template extends string, A, I>(
       op: Operation<Template>,
       schema: Schema.Schema<A, I>
@@ -331,7 +348,7 @@ export const makeTransport = (
           }),
           Effect.flatMap((result) => result)
         )
-      }).pipe(Effect.withSpan(`AtlassianClient ${op.endpoint.name}`))
+      }).pipe(Effect.withSpan(`AtlassianClient ${op.endpoint.name}`, { captureStackTrace: false }))
 
     return { call, stats: recorder.get }
   })
