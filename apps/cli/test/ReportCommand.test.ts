@@ -87,6 +87,7 @@ interface ReclaimJson {
   readonly candidates: ReadonlyArray<{
     readonly accountId: string
     readonly productId: string
+    readonly reason: string
     readonly verdict: string
     readonly inactiveAfterDays: number
   }>
@@ -335,9 +336,14 @@ describe("seatsync report", () => {
     const validate = await validatorOf(reclaimReport)
     expect(validate(json), ajv.errorsText(validate.errors)).toBe(true)
     expect(json.candidates.length).toBeGreaterThan(0)
-    expect(new Set(json.candidates.map((candidate) => candidate.verdict))).toEqual(
-      new Set(["inactive", "never_active"])
+    // The demo has idle seats and suspended and closed accounts still holding billable roles.
+    expect(new Set(json.candidates.map((candidate) => candidate.reason))).toEqual(
+      new Set(["inactive", "never-active", "suspended-billable", "closed-billable"])
     )
+    for (const candidate of json.candidates) {
+      if (candidate.reason === "inactive" || candidate.reason === "never-active")
+        expect(candidate.verdict).toBe(candidate.reason.replace("-", "_"))
+    }
 
     const csv = parseCsv(await ok("reclaim", "--demo", "--format", "csv"))
     expect(csv[0]?.slice(0, 10)).toEqual([
@@ -359,10 +365,15 @@ describe("seatsync report", () => {
     expect(csv.slice(1).every((row) => row.length === csv[0]?.length)).toBe(true)
 
     const table = await ok("reclaim", "--demo")
-    expect(table).toContain(`${json.candidates.length} seats to reclaim`)
+    const seats = new Set(json.candidates.map((candidate) => `${candidate.accountId} ${candidate.productId}`))
+    expect(table).toContain(`${seats.size} seats to reclaim`)
     const rows = table
       .split("\n")
-      .filter((line) => /\s(never active|inactive)\s+(never|\d{4}-\d\d-\d\d)\s/.test(line))
+      .filter((line) =>
+        /\s(never active|inactive|suspended, billable|closed, billable|duplicate person)\s+(never|\d{4}-\d\d-\d\d)\s/.test(
+          line
+        )
+      )
     expect(rows).toHaveLength(json.candidates.length)
   })
 

@@ -65,10 +65,15 @@ const reclaim: ReclaimReport = {
       productId: "ari:cloud:jira-software::site/1",
       productKey: "jira-software",
       productName: hostile,
+      reason: "inactive",
       verdict: "inactive",
       roles: ["atlassian/admin"],
       accountType: "atlassian",
       status: "active",
+      accountStatus: "active",
+      membershipStatus: "active",
+      duplicateRules: [],
+      otherAccountIds: [],
       managed: false,
       lastActiveAt: new Date("2026-08-20T00:00:00Z"),
       daysSinceActive: 100,
@@ -101,6 +106,8 @@ const reclaim: ReclaimReport = {
     byMonth: [],
     unpricedSeats: 1
   },
+  protectedCandidates: 0,
+  protectedAccounts: 0,
   realised: {
     seats: [
       {

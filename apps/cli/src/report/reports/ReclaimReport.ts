@@ -1,11 +1,12 @@
 /**
- * The reclaim report: the billable seats whose holder was inactive for the threshold or never active, with the
- * evidence, and what reclaiming them would save — per seat, per product, in total and by the month the
+ * The reclaim report: the billable seats to reclaim, each with its reason (inactive for the threshold, never
+ * active, a suspended or closed account still holding a billable role, a second account of the same person)
+ * and the evidence, protected accounts left out and counted, and what reclaiming them would save — per seat, per product, in total and by the month the
  * saving lands (a monthly plan at once, an annual plan at its next renewal) — its document, how it is loaded
  * and how it reads as a table, CSV, JSON and an HTML section. A seat of an unpriced product saves an unknown
  * amount (null), never 0.
  */
-import { ActivityFrequency, Prices, Reports, Spend } from "@seatsync/store"
+import { ActivityFrequency, Prices, ReclaimReasons, Spend } from "@seatsync/store"
 import { Effect, Schema } from "effect"
 import { type Column, cellsOf, headerOf, renderCsv, timestamp } from "../Csv.js"
 import { htmlTable, htmlText } from "../HtmlTable.js"
@@ -43,10 +44,25 @@ export const ReclaimRow = Schema.Struct({
   productId: Schema.String,
   productKey: Schema.String,
   productName: Schema.String,
-  verdict: Schema.Literal("inactive", "never_active"),
+  /**
+   * Why the seat is a candidate: `inactive`, `never-active`, `suspended-billable` or `closed-billable` (an
+   * account that is not active still holding a billable role), `duplicate-person` (a second account of the
+   * same person holding the product). A seat may be listed once per reason.
+   */
+  reason: ReclaimReasons.Reason,
+  /** The inactivity verdict on the seat, whatever the reason (`inactive` or `never_active` for those reasons). */
+  verdict: ReclaimReasons.SeatVerdict,
   roles: Schema.Array(Schema.String),
   accountType: Schema.String,
   status: Schema.NullOr(Schema.String),
+  /** The Atlassian account's own status: `active`, `inactive` (deactivated) or `closed`. */
+  accountStatus: Schema.NullOr(Schema.String),
+  /** The membership of the organisation: `active`, `suspended` or `no_membership`. */
+  membershipStatus: Schema.NullOr(Schema.String),
+  /** `duplicate-person`: the rules that matched (empty for other reasons). */
+  duplicateRules: Schema.Array(ReclaimReasons.DuplicateRule),
+  /** `duplicate-person`: the person's other account(s) holding the same product, one of which keeps its seat. */
+  otherAccountIds: Schema.Array(Schema.String),
   /** Null when Atlassian did not say whether the account is managed. */
   managed: Schema.NullOr(Schema.Boolean),
   /** Null: never active (the evidence says so). */
@@ -67,7 +83,8 @@ export const ReclaimRow = Schema.Struct({
   saving: Schema.NullOr(Saving)
 }).annotations({
   identifier: "ReclaimRow",
-  description: "A billable seat whose holder is inactive or never active, with the evidence."
+  description:
+    "A billable seat to reclaim and why (inactive, never active, a suspended or closed account, a duplicate person), with the evidence."
 })
 export type ReclaimRow = typeof ReclaimRow.Type
 
@@ -115,7 +132,12 @@ export const ReclaimReport = Schema.Struct({
   report: Schema.Literal("reclaim"),
   generatedAt: Schema.Date,
   candidates: Schema.Array(ReclaimRow),
+  /** Each seat once, whatever the number of reasons it is listed under. */
   savings: Savings,
+  /** Candidate rows left out because their account is protected (itself or as a member of a protected group). */
+  protectedCandidates: Count,
+  /** The distinct protected accounts among them. */
+  protectedAccounts: Count,
   /** Candidates whose seat was taken away: savings realised, and seats re-granted within 30 days. */
   realised: Realised
 }).annotations({
@@ -208,6 +230,17 @@ export const savingsOf = (
   }
 }
 
+/** Each seat (connection, account, product) once: the first of its rows, whatever its other reasons. */
+const seatsOf = (rows: ReadonlyArray<ReclaimRow>): ReadonlyArray<ReclaimRow> => {
+  const seen = new Set<string>()
+  return rows.filter((row) => {
+    const key = `${row.connection}\u0000${row.accountId}\u0000${row.productId}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
 /**
  * Each connection's candidates at its own threshold, unless `--inactive-after-days` overrides them all, each
  * with the saving at the price in force on the report's day.
@@ -222,39 +255,43 @@ export const loadReclaim = (selection: Selection) =>
     const today = selection.generatedAt.toISOString().slice(0, 10)
     const priceOf = (row: { readonly connection: string; readonly productId: string }) =>
       priceIn(book, row.connection, row.productId, today)
-    const candidates = yield* Effect.forEach(selection.connections, (connection) => {
-      const inactiveAfterDays = selection.inactiveAfterDays ?? connection.inactiveAfterDays
-      return Reports.reclaimCandidates(connection.id, {
-        inactiveAfterDays,
+    const loaded = yield* Effect.forEach(selection.connections, (connection) =>
+      ReclaimReasons.candidates(connection.id, {
+        inactiveAfterDays: selection.inactiveAfterDays ?? connection.inactiveAfterDays,
         asOf: selection.generatedAt
-      }).pipe(
-        Effect.map((rows) =>
-          rows.map(
-            (row): ReclaimRow => ({
-              connection: connection.name,
-              accountId: row.accountId,
-              name: row.name,
-              email: row.email,
-              productId: row.productId,
-              productKey: row.productKey,
-              productName: row.productName,
-              verdict: row.verdict,
-              roles: row.roles,
-              accountType: row.accountType,
-              status: row.status,
-              managed: row.managed,
-              lastActiveAt: row.lastActiveAt,
-              daysSinceActive: row.daysSinceActive,
-              activeDays90: null,
-              activitySource: row.activitySource,
-              activityObservedAt: row.activityObservedAt,
-              addedToOrg: row.addedToOrg,
-              daysSinceAdded: row.daysSinceAdded,
-              inactiveAfterDays,
-              saving: null
-            })
-          )
-        )
+      })
+    )
+    const candidates = selection.connections.map((connection, index) => {
+      const inactiveAfterDays = selection.inactiveAfterDays ?? connection.inactiveAfterDays
+      return (loaded[index]?.candidates ?? []).map(
+        (row): ReclaimRow => ({
+          connection: connection.name,
+          accountId: row.accountId,
+          name: row.name,
+          email: row.email,
+          productId: row.productId,
+          productKey: row.productKey,
+          productName: row.productName,
+          reason: row.reason,
+          verdict: row.verdict,
+          roles: row.roles,
+          accountType: row.accountType,
+          status: row.status,
+          accountStatus: row.accountStatus,
+          membershipStatus: row.membershipStatus,
+          duplicateRules: row.duplicateRules,
+          otherAccountIds: row.otherAccountIds,
+          managed: row.managed,
+          lastActiveAt: row.lastActiveAt,
+          daysSinceActive: row.daysSinceActive,
+          activeDays90: null,
+          activitySource: row.activitySource,
+          activityObservedAt: row.activityObservedAt,
+          addedToOrg: row.addedToOrg,
+          daysSinceAdded: row.daysSinceAdded,
+          inactiveAfterDays,
+          saving: null
+        })
       )
     })
     // How often each candidate was active on the product in the 90 days before the report.
@@ -278,16 +315,33 @@ export const loadReclaim = (selection: Selection) =>
       report: "reclaim",
       generatedAt: selection.generatedAt,
       candidates: priced,
-      savings: savingsOf(priced, (row) => {
+      savings: savingsOf(seatsOf(priced), (row) => {
         const price = priceOf(row)
         return price === undefined ? undefined : Spend.monthlyPerSeat(price)
       }),
+      protectedCandidates: loaded.reduce((sum, connection) => sum + connection.protectedRows, 0),
+      protectedAccounts: loaded.reduce((sum, connection) => sum + connection.protectedAccounts, 0),
       realised: yield* loadRealised(selection.connections)
     } satisfies ReclaimReport
   })
 
-const verdictLabel = (verdict: ReclaimRow["verdict"]): string =>
-  verdict === "never_active" ? "never active" : "inactive"
+/** How a reason reads: `never active`, `suspended, billable`, `duplicate person`, … */
+const reasonLabel = (reason: ReclaimRow["reason"]): string =>
+  reason === "suspended-billable" || reason === "closed-billable"
+    ? `${reason.slice(0, reason.indexOf("-"))}, billable`
+    : reason.replace("-", " ")
+
+/** The evidence of a duplicate person: the rule and the other account(s). */
+const duplicateEvidence = (row: ReclaimRow): string =>
+  row.otherAccountIds.length === 0
+    ? ""
+    : `${row.duplicateRules.map((rule) => rule.replaceAll("-", " ")).join(", ")}: also ${row.otherAccountIds.join(", ")}`
+
+/** What protection left out, or "" when nothing. */
+const protectedNote = (report: ReclaimReport): string =>
+  report.protectedCandidates === 0
+    ? ""
+    : `${report.protectedCandidates} candidate${report.protectedCandidates === 1 ? "" : "s"} of ${report.protectedAccounts} protected account${report.protectedAccounts === 1 ? "" : "s"} left out (\`seatsync protect list <connection>\`)`
 
 /** "managed", "unmanaged" or "unknown": whether the organisation manages the account. */
 const managedLabel = (managed: boolean | null): string =>
@@ -298,7 +352,8 @@ const distinct = (values: ReadonlyArray<string>) => [...new Set(values)]
 /** One line per seat: who, which product, the verdict and its evidence; a count per product above. */
 export const reclaimTable = (report: ReclaimReport): string => {
   if (report.candidates.length === 0) {
-    return `No seats to reclaim as of ${minute(report.generatedAt)}: every billable seat is in use (or has no activity data yet).\n\n${realisedText(report.realised)}`
+    const note = protectedNote(report)
+    return `No seats to reclaim as of ${minute(report.generatedAt)}: every billable seat is in use (or has no activity data yet).${note === "" ? "" : `\n${note}`}\n\n${realisedText(report.realised)}`
   }
   const several = distinct(report.candidates.map((row) => row.connection)).length > 1
   const table = renderTable(
@@ -306,7 +361,7 @@ export const reclaimTable = (report: ReclaimReport): string => {
       ...(several ? [{ header: "connection", maxWidth: 16 }] : []),
       { header: "user", maxWidth: 38 },
       { header: "product", maxWidth: 28 },
-      { header: "verdict" },
+      { header: "reason" },
       { header: "last active" },
       { header: "days", align: "right" as const },
       { header: "active days/90", align: "right" as const },
@@ -316,7 +371,7 @@ export const reclaimTable = (report: ReclaimReport): string => {
       ...(several ? [row.connection] : []),
       row.email ?? row.name,
       productLabel(row),
-      verdictLabel(row.verdict),
+      reasonLabel(row.reason),
       row.lastActiveAt === null ? "never" : day(row.lastActiveAt),
       row.daysSinceActive === null ? "–" : String(row.daysSinceActive),
       row.activeDays90 === null ? "–" : String(row.activeDays90),
@@ -326,11 +381,31 @@ export const reclaimTable = (report: ReclaimReport): string => {
   const byProduct = distinct(report.candidates.map((row) => row.productKey))
     .map((key) => `${key} ${report.candidates.filter((row) => row.productKey === key).length}`)
     .join(", ")
+  const byReason = [...new Set(report.candidates.map((row) => row.reason))]
+    .map(
+      (reason) => `${reasonLabel(reason)} ${report.candidates.filter((row) => row.reason === reason).length}`
+    )
+    .join(", ")
+  const seats = seatsOf(report.candidates).length
+  const duplicates = report.candidates.filter((row) => row.reason === "duplicate-person")
   return [
-    `${report.candidates.length} seat${report.candidates.length === 1 ? "" : "s"} to reclaim as of ${minute(report.generatedAt)} (${byProduct})`,
+    `${seats} seat${seats === 1 ? "" : "s"} to reclaim as of ${minute(report.generatedAt)} (${byProduct}); by reason: ${byReason}`,
+    ...(seats === report.candidates.length
+      ? []
+      : [`${report.candidates.length} rows: a seat is listed once per reason`]),
+    ...(report.protectedCandidates === 0 ? [] : [protectedNote(report)]),
     "",
     table,
     "",
+    ...(duplicates.length === 0
+      ? []
+      : [
+          "duplicate people (the other account keeps its seat):",
+          ...duplicates.map(
+            (row) => `  ${row.email ?? row.name} ${row.productKey}: ${duplicateEvidence(row)}`
+          ),
+          ""
+        ]),
     thresholdNote(report.candidates),
     "account ids, roles, managed or not, when observed: --format csv, json or html",
     "",
@@ -423,6 +498,11 @@ const reclaimColumns: ReadonlyArray<Column<ReclaimRow>> = [
   ["saving_month", (row) => row.saving?.month ?? null],
   ["inactive_after_days", (row) => row.inactiveAfterDays],
   ["active_days_90", (row) => row.activeDays90],
+  ["reason", (row) => row.reason],
+  ["account_status", (row) => row.accountStatus],
+  ["membership_status", (row) => row.membershipStatus],
+  ["duplicate_rules", (row) => row.duplicateRules.join(" ")],
+  ["other_account_ids", (row) => row.otherAccountIds.join(" ")],
   // Rows of kind `realised` and `regranted` (after the candidates) fill these and the columns they share.
   ["kind", () => "candidate"],
   ["removed_on", () => null],
@@ -511,7 +591,8 @@ const savingsSection = (report: ReclaimReport): string => {
 
 /** The list with every piece of evidence: account id, dates, source, roles, account type and state. */
 export const reclaimSection = (report: ReclaimReport): string => {
-  const heading = `<h2>Seats to reclaim <span class="muted">(${report.candidates.length})</span></h2>`
+  const note = protectedNote(report)
+  const heading = `<h2>Seats to reclaim <span class="muted">(${report.candidates.length})</span></h2>${note === "" ? "" : `<p class="muted">${htmlText(note)}</p>`}`
   if (report.candidates.length === 0) {
     return `${heading}<p>None: every billable seat is in use.</p>${realisedSection(report.realised)}`
   }
@@ -526,7 +607,7 @@ export const reclaimSection = (report: ReclaimReport): string => {
         { label: "name" },
         { label: "email" },
         { label: "product" },
-        { label: "verdict" },
+        { label: "reason" },
         { label: "last active" },
         { label: "days idle", numeric: true },
         { label: "active days/90", numeric: true },
@@ -543,7 +624,7 @@ export const reclaimSection = (report: ReclaimReport): string => {
           htmlText(row.name),
           htmlText(row.email),
           htmlText(productLabel(row)),
-          `<span class="badge bad">${htmlText(verdictLabel(row.verdict))}</span>`,
+          `<span class="badge bad">${htmlText(reasonLabel(row.reason))}</span>`,
           row.lastActiveAt === null ? "never" : htmlText(day(row.lastActiveAt)),
           htmlText(row.daysSinceActive),
           htmlText(row.activeDays90),
