@@ -14,7 +14,7 @@ import { syncProgressSink } from "../progress/SyncProgressSink.js"
 import { runnerLayer } from "../Runner.js"
 import { syncAll } from "../sync/SyncAll.js"
 import { checkAll, parseOnly } from "../sync/SyncArguments.js"
-import { printPlan } from "../sync/SyncPlanReport.js"
+import { checkPlanTarget, printPlan } from "../sync/SyncPlanReport.js"
 import { renderSummary } from "../sync/SyncReport.js"
 import { syncTarget } from "../sync/SyncTarget.js"
 import { UsageError } from "../UsageError.js"
@@ -118,6 +118,7 @@ export const syncCommand = Command.make(
       if (args.plan && args.all)
         return yield* new UsageError({ field: "--plan", reason: "plan one connection at a time; drop --all" })
       const only = yield* parseOnly(args.only)
+      if (args.plan) yield* checkPlanTarget(args)
       if (args.plan)
         return yield* printPlan(args, args.json).pipe(
           Effect.as(ExitCodes.ok),

@@ -5,14 +5,26 @@
  * only looked up, `--demo` starts its simulator without storing a connection, and `--org-id` is planned
  * unregistered.
  */
-import { unpaced } from "@seatsync/atlassian-client"
+import { defaultPacing, unpaced } from "@seatsync/atlassian-client"
 import { Simulator } from "@seatsync/atlassian-simulator"
-import { ConnectionRules } from "@seatsync/store"
-import { type ConnectionPlan, ConnectionRunner, type PlanTarget, planConnection } from "@seatsync/sync"
+import { ConnectionRules, Connections } from "@seatsync/store"
+import {
+  type ConnectionPlan,
+  ConnectionRunner,
+  type PlanTarget,
+  pacedSeconds,
+  planConnection
+} from "@seatsync/sync"
 import { Console, Effect, Option, Redacted } from "effect"
 import * as SimulatorClock from "../SimulatorClock.js"
 import { UsageError } from "../UsageError.js"
 import type { TargetArguments } from "./SyncTarget.js"
+
+/** A plan needs a target: checked before the database is opened, like every usage error. */
+export const checkPlanTarget = (args: TargetArguments): Effect.Effect<void, UsageError> =>
+  Option.isSome(args.connection) || args.demo || Option.isSome(args.orgId)
+    ? Effect.void
+    : new UsageError({ field: "--plan", reason: "name a connection, --org-id or --demo to plan" })
 
 /** The target and how to read it, without writing anything. */
 const planTarget = (args: TargetArguments) =>
@@ -32,8 +44,14 @@ const planTarget = (args: TargetArguments) =>
         users: args.users,
         referenceTime: yield* SimulatorClock.startOfToday
       })
+      const name = Option.getOrElse(args.name, () => "demo")
+      // What `sync --demo` stored for this organisation, if it ran: its last run is shown beside the plan.
+      const stored = Option.filter(
+        yield* Connections.findByName(name),
+        (connection) => connection.orgId === simulator.orgId
+      )
       return {
-        target: { name: Option.getOrElse(args.name, () => "demo"), orgId: simulator.orgId } as PlanTarget,
+        target: Option.getOrElse(stored, (): PlanTarget => ({ name, orgId: simulator.orgId })),
         options: {
           apiKey: { _tag: "Given", apiKey: Redacted.make(simulator.apiKey) } as ConnectionRunner.ApiKeySource,
           // As `sync --demo` runs it: in this process, unpaced.
@@ -70,7 +88,7 @@ const minutes = (seconds: number) => {
 export const wallTimeText = (planned: ConnectionPlan): string => {
   const { plan } = planned
   return plan.wallSeconds === undefined
-    ? "unpaced (no client-side limit: latency alone sets the time)"
+    ? `unpaced (no client-side limit: latency alone sets the time; at Atlassian's default ${defaultPacing.requestsPerSecond} calls/s it would take at least ${minutes(pacedSeconds(plan.totalCalls, defaultPacing) ?? 0)})`
     : `at least ${minutes(plan.wallSeconds)} at ${plan.pacing.requestsPerSecond} calls/s (burst ${plan.pacing.burst})`
 }
 
