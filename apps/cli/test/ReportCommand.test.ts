@@ -315,11 +315,12 @@ describe("seatsync report", () => {
       const reclaim = JSON.parse(
         await ok("reclaim", "demo", "--inactive-after-days", threshold, "--format", "json")
       ) as ReclaimJson
-      // Every reclaimable seat is one candidate: per product, the counts match.
+      // Every reclaimable seat is one candidate for inactivity: per product, the counts match.
+      const idle = reclaim.candidates.filter(
+        (candidate) => candidate.reason === "inactive" || candidate.reason === "never-active"
+      )
       for (const row of seatsReport.seats) {
-        expect(reclaim.candidates.filter((candidate) => candidate.productId === row.productId)).toHaveLength(
-          row.reclaimable
-        )
+        expect(idle.filter((candidate) => candidate.productId === row.productId)).toHaveLength(row.reclaimable)
       }
       expect(reclaim.candidates.every((candidate) => candidate.inactiveAfterDays === Number(threshold))).toBe(
         true
