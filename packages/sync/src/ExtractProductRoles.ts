@@ -67,14 +67,19 @@ export const extractProductRoles = (
               )
               continue
             }
+            // Every field is known valid here (a trimmed, checked account id, a product's id, a role id of
+            // the table), so the constructor's own check, one per role row, is skipped.
             roles.push(
-              new ProductRole({
-                accountId,
-                productId: product.productId,
-                roleId,
-                billable: isBillableRole(roleId),
-                grantedVia: ["direct"]
-              })
+              new ProductRole(
+                {
+                  accountId,
+                  productId: product.productId,
+                  roleId,
+                  billable: isBillableRole(roleId),
+                  grantedVia: ["direct"]
+                },
+                true
+              )
             )
           }
           yield* context.buffer.add("product_role", roles)

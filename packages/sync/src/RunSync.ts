@@ -26,7 +26,7 @@ import {
   type SyncRunNotRunning,
   SyncRuns
 } from "@seatsync/store"
-import { Cause, Clock, Deferred, Effect, Exit, Option, type ParseResult } from "effect"
+import { Cause, Clock, Deferred, Effect, Exit, Option, type ParseResult, Scope } from "effect"
 import { completeness } from "./Completeness.js"
 import type { ExtractContext } from "./ExtractContext.js"
 import { extractGroups, type GroupGrants, type QuarantinedGroups } from "./ExtractGroups.js"
@@ -62,7 +62,11 @@ export interface RunSyncOptions {
   readonly only?: ReadonlyArray<SyncScope> | undefined
   /** Soft-delete even when more than the deletion guard's share (default 20 %) of an entity disappeared. */
   readonly force?: boolean | undefined
-  /** Concurrent API listings (groups' grants, product × role listings). Default 4. */
+  /**
+   * Concurrent API calls per walk: the groups' role assignments and the product × role listings each run up
+   * to this many at once, and the two walks run side by side (users then roles, groups then their grants),
+   * so up to twice this many are in flight, all within the client's one rate budget. Default 4.
+   */
   readonly concurrency?: number | undefined
   /** The scheduled slot (cron time) a worker run serves, recorded in the ledger. */
   readonly slot?: Date | undefined
@@ -148,7 +152,14 @@ export const runSync = (
       yield* progress(
         ProgressEvent.RunStarted({ runId, connectionName: connection.name, orgId: connection.orgId })
       )
-      const buffer = makeStagingBuffer(runId, connection.id, Math.max(1, options.batchSize ?? 5000))
+      // Batches are staged in the background, in a scope closed (a batch in flight interrupted) before the
+      // run is recorded, so a failed run's staged rows are discarded after the last write, not before.
+      const stagingScope = yield* Scope.make()
+      const buffer = yield* makeStagingBuffer(
+        runId,
+        connection.id,
+        Math.max(1, options.batchSize ?? 5000)
+      ).pipe(Scope.extend(stagingScope))
       const context: ExtractContext = {
         client,
         orgId: connection.orgId,
@@ -171,17 +182,21 @@ export const runSync = (
         // The groups listing's quarantined ids, for the users listing's memberships (none when not listed).
         const quarantinedGroups: QuarantinedGroups = yield* Deferred.make<ReadonlySet<string>>()
         if (!counted.groups) yield* Deferred.succeed(quarantinedGroups, new Set<string>())
-        // Users and groups are listed side by side on the shared rate budget.
-        const [users, grants] = yield* Effect.all(
+        // Two independent walks side by side on the shared rate budget: users, then the product × role
+        // listings (which skip the users quarantined by the first); groups, then their grants.
+        const usersThenRoles = Effect.gen(function* () {
+          const users = scope.has("users") ? yield* extractUsers(context, index, quarantinedGroups) : noUsers
+          if (scope.has("roles")) yield* extractProductRoles(context, products, users, concurrency)
+        })
+        const [, grants] = yield* Effect.all(
           [
-            scope.has("users") ? extractUsers(context, index, quarantinedGroups) : Effect.succeed(noUsers),
+            usersThenRoles,
             counted.groups
               ? extractGroups(context, index, concurrency, quarantinedGroups)
               : Effect.succeed(emptyGrants)
           ],
           { concurrency: 2 }
         )
-        if (scope.has("roles")) yield* extractProductRoles(context, products, users, concurrency)
         yield* buffer.flush
         // Which staged roles a group grants is decided where the memberships are: in PostgreSQL.
         if (scope.has("roles")) yield* GrantMethod.markGroupGranted(runId, groupGrantRows(grants))
@@ -230,6 +245,7 @@ export const runSync = (
       })
 
       return yield* pipeline.pipe(
+        Effect.ensuring(Scope.close(stagingScope, Exit.void)),
         // Every retry of every client call of the run (its forked listings too) is a progress event.
         withRetryObserver((notice) => progress(ProgressEvent.Retrying({ notice }))),
         Effect.onExit((exit) => {

@@ -1,13 +1,16 @@
 /**
  * Per-entity buffers between extraction and staging: records accumulate up to a batch size and are staged in
  * one statement, so memory stays bounded and no record costs a round trip; rejected records go to the
- * quarantine the same way. Every listing must name each key once per run: a key staged twice fails the run
- * with `RepeatedRecords` (the staging table's unique index finds it, so nothing is held in memory).
+ * quarantine the same way. A full batch is staged by a fiber of its own while the listings go on fetching
+ * and decoding; only when the previous batch is still being staged does the next full one wait for it, so
+ * at most one batch is in flight besides the one filling per entity. Every listing must name each key once
+ * per run: a key staged twice fails the run with `RepeatedRecords` (the staging table's unique index finds
+ * it, so nothing is held in memory); a batch that fails in the background fails the next `add` or `flush`.
  */
 import type { SqlClient, SqlError } from "@effect/sql"
 import type { Rejected } from "@seatsync/normalise"
 import { type ConnectionId, Entities, Quarantine, type RunId, Staging } from "@seatsync/store"
-import { Effect } from "effect"
+import { type Cause, Effect, type Scope } from "effect"
 import { listingOf, RepeatedRecords } from "./RepeatedRecords.js"
 
 export interface StagingBuffer {
@@ -20,7 +23,7 @@ export interface StagingBuffer {
   readonly reject: (
     rejected: ReadonlyArray<Rejected>
   ) => Effect.Effect<void, SqlError.SqlError, SqlClient.SqlClient>
-  /** Stages and quarantines whatever is left. */
+  /** Waits for the batch in flight, then stages and quarantines whatever is left. */
   readonly flush: Effect.Effect<void, SqlError.SqlError | RepeatedRecords, SqlClient.SqlClient>
   /** Records staged so far, per entity. */
   readonly staged: () => Readonly<Partial<Record<Entities.Entity, number>>>
@@ -29,7 +32,19 @@ export interface StagingBuffer {
   readonly rejectedByEntity: () => Readonly<Record<string, number>>
 }
 
+/**
+ * A buffer whose background staging lives in the current scope: closing it (the run ends, fails or is
+ * interrupted) interrupts a batch still in flight.
+ */
 export const makeStagingBuffer = (
+  runId: RunId,
+  connectionId: ConnectionId,
+  batchSize: number
+): Effect.Effect<StagingBuffer, never, Scope.Scope> =>
+  Effect.map(Effect.scope, (scope) => stagingBufferIn(scope, runId, connectionId, batchSize))
+
+const stagingBufferIn = (
+  scope: Scope.Scope,
   runId: RunId,
   connectionId: ConnectionId,
   batchSize: number
@@ -41,6 +56,33 @@ export const makeStagingBuffer = (
   const rejectedPerEntity: Record<string, number> = {}
   // Stages are serialised: concurrent extractors share one buffer per entity.
   const lock = Effect.unsafeMakeSemaphore(1)
+  // One batch staged in the background at a time; the next full batch waits for its permit.
+  const inFlight = Effect.unsafeMakeSemaphore(1)
+  // The first failure of a background batch, raised by the next `add` or `flush`.
+  let failure: Cause.Cause<SqlError.SqlError | RepeatedRecords> | undefined
+  const raiseFailure = Effect.suspend(() => (failure === undefined ? Effect.void : Effect.failCause(failure)))
+
+  /** Stages `stage` in a fiber of its own once the previous background batch is done. */
+  const inBackground = (
+    stage: Effect.Effect<void, SqlError.SqlError | RepeatedRecords, SqlClient.SqlClient>
+  ) =>
+    Effect.uninterruptibleMask((restore) =>
+      restore(inFlight.take(1)).pipe(
+        Effect.zipRight(
+          Effect.forkIn(
+            Effect.interruptible(stage).pipe(
+              Effect.catchAllCause((cause) =>
+                Effect.sync(() => {
+                  failure ??= cause
+                })
+              ),
+              Effect.ensuring(inFlight.release(1))
+            ),
+            scope
+          )
+        )
+      )
+    ).pipe(Effect.zipRight(raiseFailure))
 
   const stageEntity = <E extends Entities.Entity>(
     entity: E,
@@ -76,7 +118,7 @@ export const makeStagingBuffer = (
       for (const record of records) buffer.push(record)
       buffers[entity] = buffer as (typeof buffers)[E]
       const batch = takeBatch(entity, false)
-      return batch.length === 0 ? Effect.void : lock.withPermits(1)(stageEntity(entity, batch))
+      return batch.length === 0 ? raiseFailure : inBackground(lock.withPermits(1)(stageEntity(entity, batch)))
     })
 
   const reject = (rejected: ReadonlyArray<Rejected>) =>
@@ -92,17 +134,23 @@ export const makeStagingBuffer = (
       return lock.withPermits(1)(Quarantine.record(runId, connectionId, batch))
     })
 
-  const flush = lock.withPermits(1)(
-    Effect.suspend(() =>
-      Effect.forEach(Entities.entities, (entity) => stageEntity(entity, takeBatch(entity, true)), {
-        discard: true
-      }).pipe(
-        Effect.zipRight(
-          Effect.suspend(() => {
-            const batch = rejectedBuffer
-            rejectedBuffer = []
-            return Quarantine.record(runId, connectionId, batch)
-          })
+  const flush = inFlight.withPermits(1)(
+    raiseFailure.pipe(
+      Effect.zipRight(
+        lock.withPermits(1)(
+          Effect.suspend(() =>
+            Effect.forEach(Entities.entities, (entity) => stageEntity(entity, takeBatch(entity, true)), {
+              discard: true
+            }).pipe(
+              Effect.zipRight(
+                Effect.suspend(() => {
+                  const batch = rejectedBuffer
+                  rejectedBuffer = []
+                  return Quarantine.record(runId, connectionId, batch)
+                })
+              )
+            )
+          )
         )
       )
     )
