@@ -9,7 +9,14 @@ import { describe, expect, it } from "@effect/vitest"
 import { AtlassianClient, unpaced } from "@seatsync/atlassian-client"
 import { Connections, Database, SyncRuns } from "@seatsync/store"
 import { Effect, Layer, Option, Redacted } from "effect"
-import { ConnectionRunner, planConnection, planSync, readOrgSize, runSync } from "../src/index.js"
+import {
+  ConnectionRunner,
+  planConnection,
+  planSync,
+  readOrgSize,
+  runSync,
+  sizeFromPreviousRun
+} from "../src/index.js"
 import { clientFor, liveSnapshot, setup } from "./support.js"
 
 /** The org's size read with a fresh client, and the calls that reading cost. */
@@ -66,6 +73,11 @@ describe("SyncPlan against the sync it plans", () => {
         )
         const error = Math.abs(planned.plan.totalCalls - summary.api.apiCalls) / summary.api.apiCalls
         expect(error).toBeLessThan(0.1)
+        // The worker's estimate reads nothing from Atlassian: the last run's staged counts alone.
+        const fromLedger = planSync(sizeFromPreviousRun(Option.getOrThrow(planned.previous)), unpaced)
+        expect(Math.abs(fromLedger.totalCalls - summary.api.apiCalls) / summary.api.apiCalls).toBeLessThan(
+          0.1
+        )
       })
     )
 
