@@ -11,14 +11,14 @@ import { minute } from "./ValueText.js"
 
 const style = `
 *,*::before,*::after{box-sizing:border-box}
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;margin:2rem auto;max-width:1240px;padding:0 1.25rem}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;margin:2rem auto;max-width:1260px;padding:0 1rem}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}
 h3{margin:1.4rem 0 .4rem}.muted{color:#656d76}
 .table{margin:.6rem 0 1rem;max-width:100%}
 .scroll{overflow:auto;max-height:70vh;border:1px solid #d8dee4;border-radius:6px}
 .scroll:focus-visible{outline:2px solid #0969da}
 table{border-collapse:separate;border-spacing:0;width:100%;font-size:13px}
-th,td{border-bottom:1px solid #d8dee4;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th,td{border-bottom:1px solid #d8dee4;padding:.3rem .4rem;text-align:left;vertical-align:top}
 tbody tr:last-child td{border-bottom:0}
 thead th{position:sticky;top:0;z-index:1;background:#f6f8fa;box-shadow:0 1px 0 #d0d7de;vertical-align:bottom}
 th button{font:inherit;font-weight:600;color:inherit;background:none;border:0;padding:0;margin:0;cursor:pointer;text-align:inherit}
@@ -26,7 +26,7 @@ th button::after{content:" \\2195";color:#8c959f;font-weight:400}
 th[aria-sort=ascending] button::after{content:" \\25B2";color:#1f2328}th[aria-sort=descending] button::after{content:" \\25BC";color:#1f2328}
 th.n{text-align:right}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.nw{white-space:nowrap}code{font-size:12px;white-space:nowrap}td code{font-size:11px}
-.sub{display:block;color:#656d76;font-size:12px}
+.sub{display:block;color:#656d76;font-size:12px;overflow-wrap:normal}
 tfoot td{font-weight:600;background:#f6f8fa;border-top:1px solid #d0d7de;border-bottom:0}
 .filters{display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;align-items:center;margin:.4rem 0}
 .filters select{font:inherit;padding:.15rem .3rem}

@@ -9,7 +9,7 @@
 import { ActivityFrequency, Prices, ReclaimReasons, Spend } from "@seatsync/store"
 import { Effect, Schema } from "effect"
 import { type Column, cellsOf, headerOf, renderCsv, timestamp } from "../Csv.js"
-import { htmlTable, htmlText } from "../HtmlTable.js"
+import { type Facet, htmlTable, htmlText } from "../HtmlTable.js"
 import { Amount, money, priceBook, priceIn } from "../Money.js"
 import { loadRealised, outcomeCsvCells, Realised, realisedSection, realisedText } from "../RealisedSavings.js"
 import * as Report from "../Report.js"
@@ -553,6 +553,7 @@ const savingsSection = (report: ReclaimReport): string => {
       })),
       ...savings.totals.map((total) => ({
         className: "total",
+        footer: true,
         cells: [
           "",
           "total",
@@ -589,6 +590,71 @@ const savingsSection = (report: ReclaimReport): string => {
   return `<h3>Savings if reclaimed</h3><p class="muted">At the prices in force on ${htmlText(report.generatedAt.toISOString().slice(0, 10))}: a monthly plan saves at once, an annual plan at its next renewal.</p>${byProduct}${unpriced}${byMonth}<h3>The seats</h3>`
 }
 
+/** Why a seat is a candidate: the row's reason code (`data-reason`, the reason filter) and how it reads. */
+const reasonOf = (row: ReclaimRow): Facet => ({ value: row.reason, label: reasonLabel(row.reason) })
+
+/**
+ * One line per seat, narrow enough for a laptop screen: who (name, email, account id), the product (key, site),
+ * the reason, the activity, the saving (and the day it starts) and the evidence; filters by product and reason, sortable by column.
+ */
+const reclaimSeatsTable = (report: ReclaimReport): string => {
+  const several = distinct(report.candidates.map((row) => row.connection)).length > 1
+  const sub = (text: string | null) => (text === null ? "" : `<span class="sub">${htmlText(text)}</span>`)
+  return htmlTable(
+    [
+      ...(several ? [{ label: "connection", nowrap: true }] : []),
+      { label: "person" },
+      { label: "product", nowrap: true },
+      { label: "reason", nowrap: true },
+      { label: "last active", kind: "date" as const },
+      { label: "days idle", numeric: true },
+      { label: "active days in 90", numeric: true },
+      { label: "saving per month", numeric: true },
+      { label: "evidence", nowrap: true },
+      { label: "roles and account" }
+    ],
+    report.candidates.map((row) => ({
+      facets: {
+        product: {
+          value: `${row.connection} ${row.productId}`,
+          label: several ? `${productLabel(row)} · ${row.connection}` : productLabel(row)
+        },
+        reason: reasonOf(row)
+      },
+      cells: [
+        ...(several ? [htmlText(row.connection)] : []),
+        {
+          // An email may break before its @, never elsewhere; the account id never.
+          markup: `${htmlText(row.name)}${row.email === null ? "" : `<span class="sub">${row.email.split("@").map(htmlText).join("<wbr>@")}</span>`}<code>${htmlText(row.accountId)}</code>`,
+          sort: row.name
+        },
+        `${htmlText(row.productKey)}${sub(row.productName === row.productKey ? null : row.productName)}`,
+        {
+          markup: `<span class="badge bad">${htmlText(reasonOf(row).label)}</span>`,
+          sort: reasonOf(row).label
+        },
+        row.lastActiveAt === null ? { markup: "never", sort: "0000-00-00" } : htmlText(day(row.lastActiveAt)),
+        htmlText(row.daysSinceActive),
+        htmlText(row.activeDays90),
+        row.saving === null
+          ? { markup: `<span class="muted">unknown</span>`, sort: "" }
+          : {
+              markup: `${htmlText(money(row.saving.monthly, row.saving.currency))}${sub(`from ${row.saving.from}`)}`,
+              sort: row.saving.monthly
+            },
+        `${htmlText(row.activitySource)}${sub(row.activityObservedAt === null ? null : `seen ${day(row.activityObservedAt)}`)}${sub(row.addedToOrg === null ? null : `added ${day(row.addedToOrg)}`)}`,
+        `${htmlText(row.roles.join(", "))}${sub(`${row.accountType}, ${managedLabel(row.managed)}${row.status === null ? "" : `, ${row.status}`}`)}${sub(duplicateEvidence(row) || null)}`
+      ]
+    })),
+    {
+      filters: [
+        { key: "product", label: "Product" },
+        { key: "reason", label: "Reason" }
+      ]
+    }
+  )
+}
+
 /** The list with every piece of evidence: account id, dates, source, roles, account type and state. */
 export const reclaimSection = (report: ReclaimReport): string => {
   const note = protectedNote(report)
@@ -600,44 +666,7 @@ export const reclaimSection = (report: ReclaimReport): string => {
     heading +
     savingsSection(report) +
     `<p class="muted">Billable seats whose holder was inactive for the threshold or never active, never-active first, then the longest idle. The evidence: the last-active date, where it came from and when seatsync observed it.</p>` +
-    htmlTable(
-      [
-        { label: "connection" },
-        { label: "account" },
-        { label: "name" },
-        { label: "email" },
-        { label: "product" },
-        { label: "reason" },
-        { label: "last active" },
-        { label: "days idle", numeric: true },
-        { label: "active days/90", numeric: true },
-        { label: "source" },
-        { label: "observed" },
-        { label: "roles" },
-        { label: "account" },
-        { label: "added", numeric: false }
-      ],
-      report.candidates.map((row) => ({
-        cells: [
-          htmlText(row.connection),
-          `<code>${htmlText(row.accountId)}</code>`,
-          htmlText(row.name),
-          htmlText(row.email),
-          htmlText(productLabel(row)),
-          `<span class="badge bad">${htmlText(reasonLabel(row.reason))}</span>`,
-          row.lastActiveAt === null ? "never" : htmlText(day(row.lastActiveAt)),
-          htmlText(row.daysSinceActive),
-          htmlText(row.activeDays90),
-          htmlText(row.activitySource),
-          row.activityObservedAt === null ? "–" : htmlText(day(row.activityObservedAt)),
-          htmlText(row.roles.join(", ")),
-          htmlText(
-            `${row.accountType}, ${managedLabel(row.managed)}${row.status === null ? "" : `, ${row.status}`}`
-          ),
-          row.addedToOrg === null ? "–" : htmlText(day(row.addedToOrg))
-        ]
-      }))
-    ) +
+    reclaimSeatsTable(report) +
     realisedSection(report.realised)
   )
 }
