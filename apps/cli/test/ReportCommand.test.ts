@@ -320,7 +320,9 @@ describe("seatsync report", () => {
         (candidate) => candidate.reason === "inactive" || candidate.reason === "never-active"
       )
       for (const row of seatsReport.seats) {
-        expect(idle.filter((candidate) => candidate.productId === row.productId)).toHaveLength(row.reclaimable)
+        expect(idle.filter((candidate) => candidate.productId === row.productId)).toHaveLength(
+          row.reclaimable
+        )
       }
       expect(reclaim.candidates.every((candidate) => candidate.inactiveAfterDays === Number(threshold))).toBe(
         true
