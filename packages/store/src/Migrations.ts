@@ -13,6 +13,7 @@ import spend from "./migrations/0006_spend.js"
 import seatVerdictExactDays from "./migrations/0007_seat_verdict_exact_days.js"
 import reclaimReasons from "./migrations/0008_reclaim_reasons.js"
 import seatRemoval from "./migrations/0009_seat_removal.js"
+import guardSeats from "./migrations/0010_guard_seats.js"
 
 /** Every migration, keyed `<id>_<name>`. */
 export const migrations = {
@@ -24,7 +25,8 @@ export const migrations = {
   "0006_spend": spend,
   "0007_seat_verdict_exact_days": seatVerdictExactDays,
   "0008_reclaim_reasons": reclaimReasons,
-  "0009_seat_removal": seatRemoval
+  "0009_seat_removal": seatRemoval,
+  "0010_guard_seats": guardSeats
 } as const
 
 /** Where applied migrations are recorded. */

@@ -7,6 +7,7 @@ import { SqlClient, type SqlError } from "@effect/sql"
 import { Effect, type ParseResult, Schema } from "effect"
 import { definitions, type Entity, type EntityDefinition, entities } from "./Entities.js"
 import { DeletionGuardTripped, SyncRunNotRunning } from "./Errors.js"
+import * as GuardSeats from "./GuardSeats.js"
 import type { ConnectionId, RunId } from "./Ids.js"
 import { analyzeStage, deletionCounts, type MergeResult, mergeEntity } from "./internal/entityMerge.js"
 import * as SyncRuns from "./SyncRuns.js"
@@ -32,6 +33,11 @@ export interface MergeRunOptions {
   readonly graceDays?: number
   /** What the run cost, recorded with the merge counts; `entityCounts` are added to the merge's own. */
   readonly stats?: SyncRuns.RunStats
+  /**
+   * The managed accounts Atlassian Guard bills (`access_billable`), when the run counted them: the Guard
+   * product's seats for the day (`GuardSeats`). Null or absent: not counted, so no Guard row that day.
+   */
+  readonly guardBillable?: number | null
 }
 
 export interface MergeRunResult {
@@ -84,6 +90,7 @@ export const mergeRun = (
       FOR UPDATE`
     const status = run[0]?.status ?? null
     if (status !== "running") return yield* new SyncRunNotRunning({ runId, status })
+    yield* GuardSeats.prepareMerge(runId, connectionId, options.guardBillable ?? null, options.today)
 
     // Every guard before any write: a tripped guard costs no work to roll back.
     if (options.force !== true) {

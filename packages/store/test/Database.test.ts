@@ -32,7 +32,8 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Database", (it) =
         { migration_id: 6, name: "spend" },
         { migration_id: 7, name: "seat_verdict_exact_days" },
         { migration_id: 8, name: "reclaim_reasons" },
-        { migration_id: 9, name: "seat_removal" }
+        { migration_id: 9, name: "seat_removal" },
+        { migration_id: 10, name: "guard_seats" }
       ])
       const tables = yield* sql<{ readonly name: string; readonly persistence: string }>`
         SELECT c.relname AS name, c.relpersistence AS persistence
@@ -43,6 +44,7 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Database", (it) =
         { name: "connection", persistence: "p" },
         { name: "group_membership", persistence: "p" },
         { name: "group_membership_stage", persistence: "u" },
+        { name: "guard_seat_count", persistence: "p" },
         { name: "org_group", persistence: "p" },
         { name: "org_group_stage", persistence: "u" },
         { name: "org_user", persistence: "p" },

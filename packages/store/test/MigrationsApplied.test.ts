@@ -18,7 +18,8 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("Migrations.applie
           { id: 6, name: "spend" },
           { id: 7, name: "seat_verdict_exact_days" },
           { id: 8, name: "reclaim_reasons" },
-          { id: 9, name: "seat_removal" }
+          { id: 9, name: "seat_removal" },
+          { id: 10, name: "guard_seats" }
         ])
         // The same ids `status` and the migration record use.
         expect(applied.map((row) => `${String(row.id).padStart(4, "0")}_${row.name}`)).toEqual(
