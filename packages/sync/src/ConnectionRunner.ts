@@ -81,8 +81,8 @@ export type PrepareError =
   | SqlError.SqlError
   | ParseResult.ParseError
 
-/** Sync options a session fills in itself: its trigger, slot and Jira seats. */
-export type SessionSyncOptions = Omit<RunSyncOptions, "trigger" | "slot" | "siteSeats">
+/** Sync options a session fills in itself: its trigger, slot, Jira seats and Guard (the connection's). */
+export type SessionSyncOptions = Omit<RunSyncOptions, "trigger" | "slot" | "siteSeats" | "guard">
 
 /**
  * One connection, ready to run: its secrets decrypted and one Atlassian client built, so that the sync and
@@ -277,7 +277,8 @@ export const make = (
                 ...syncOptions,
                 trigger: options.trigger,
                 slot: options.slot,
-                siteSeats: prepared.siteSeats
+                siteSeats: prepared.siteSeats,
+                guard: connection.guard === "enabled"
               }).pipe(Effect.provide(prepared.context), withSql)
             ),
           backfill: (backfillOptions = {}) =>

@@ -30,6 +30,7 @@ import { Cause, Clock, Deferred, Effect, Exit, Option, type ParseResult, Scope }
 import { completeness } from "./Completeness.js"
 import type { ExtractContext } from "./ExtractContext.js"
 import { extractGroups, type GroupGrants, type QuarantinedGroups } from "./ExtractGroups.js"
+import { extractGuard, guardEntityCounts } from "./ExtractGuard.js"
 import { extractProductRoles, groupGrantRows } from "./ExtractProductRoles.js"
 import { extractProducts } from "./ExtractProducts.js"
 import { type ExtractedUsers, extractUsers } from "./ExtractUsers.js"
@@ -76,6 +77,12 @@ export interface RunSyncOptions {
    * doctor` tells the operator what to fix.
    */
   readonly siteSeats?: Effect.Effect<SiteSeats, SiteClient.SiteError> | undefined
+  /**
+   * The connection has Atlassian Guard (`guard: enabled`): walk the managed accounts once and write the
+   * Guard-billable count as the `atlassian-guard` product's seats. Otherwise no call is made and no Guard
+   * row is written.
+   */
+  readonly guard?: boolean | undefined
 }
 
 export type SyncError =
@@ -118,11 +125,13 @@ const errorForLedger = (cause: Cause.Cause<unknown>): Record<string, unknown> =>
 
 const ledgerStats = (
   stats: RequestStats,
-  staged: Readonly<Partial<Record<SyncEntity, number>>>
+  staged: Readonly<Partial<Record<SyncEntity, number>>>,
+  extra: Record<string, number> = {}
 ): SyncRuns.RunStats => ({
-  entityCounts: Object.fromEntries(
-    Object.entries(staged).map(([entity, count]) => [`${entity}.staged`, count ?? 0])
-  ),
+  entityCounts: {
+    ...Object.fromEntries(Object.entries(staged).map(([entity, count]) => [`${entity}.staged`, count ?? 0])),
+    ...extra
+  },
   apiCalls: stats.apiCalls,
   retries: stats.retries,
   rateLimited: stats.rateLimited,
@@ -200,6 +209,8 @@ export const runSync = (
         yield* buffer.flush
         // Which staged roles a group grants is decided where the memberships are: in PostgreSQL.
         if (scope.has("roles")) yield* GrantMethod.markGroupGranted(runId, groupGrantRows(grants))
+        // Guard enabled: its billable managed accounts, counted from their own listing (ExtractGuard).
+        const guard = options.guard === true ? yield* extractGuard(context) : undefined
         const countsAfter = yield* readOrgCounts(client, connection.orgId, counted)
         const quarantinedByEntity = buffer.rejectedByEntity()
         const drift = reconcile(countsBefore, countsAfter, buffer.staged(), quarantinedByEntity)
@@ -220,7 +231,8 @@ export const runSync = (
           complete,
           force: options.force === true,
           today: startedAt,
-          stats: { ...ledgerStats(stats, buffer.staged()), reconciliation }
+          stats: { ...ledgerStats(stats, buffer.staged(), guardEntityCounts(guard)), reconciliation },
+          guardBillable: guard?.billable ?? null
         })
         const staged = buffer.staged()
         const entities = Object.fromEntries(
