@@ -11,7 +11,9 @@
  * 5. one role-assignment listing per group (pages of 100);
  * 6. one user search per product × product role (8 roles: `roleBillability` without the platform roles
  *    org-admin, site-admin and ai-access), pages of 100;
- * 7. the counts again, after the listings.
+ * 7. for a connection with Guard enabled, the v1 managed-accounts listing, walked once to count who Guard
+ *    bills (its page size is the server's: 100 in our simulator, assumed so for Atlassian);
+ * 8. the counts again, after the listings.
  *
  * A full sync makes no `last-active-dates` call (that is `seatsync backfill`), so the last-active budget does
  * not bound it. Every number here is a page count; retries (429s, 5xx, timeouts) are not foreseeable and come
@@ -38,7 +40,9 @@ export const plannedPageSizes = {
   groups: 100,
   groupRoleAssignments: 100,
   workspaces: 1000,
-  roleHolders: 100
+  roleHolders: 100,
+  /** Chosen by the server (the v1 listing takes no `limit`): our simulator's, assumed for Atlassian. */
+  managedAccounts: 100
 } as const
 
 /**
@@ -74,6 +78,14 @@ export interface OrgSize {
   /** The products the sync lists role holders for: the workspaces that normalise into a product. */
   readonly products: number
   readonly roleHolders: RoleHolders
+  /**
+   * The managed accounts the Guard walk lists, for a connection with Guard enabled; undefined otherwise (no
+   * walk). `basis`: the last run's walk, or `users/count` with `claimStatus: managed` (a lower bound: the v1
+   * listing also holds app and customer accounts).
+   */
+  readonly managedAccounts?:
+    | { readonly count: number; readonly basis: "previous run" | "users/count" }
+    | undefined
 }
 
 /** One line of the plan: a kind of request, how many listings of it and how many calls they take. */
@@ -170,6 +182,16 @@ export const planSync = (size: OrgSize, pacing: PacingOptions): SyncPlan => {
       calls: roleListingCalls(size.roleHolders, roleListings),
       exact: size.roleHolders._tag === "Counted"
     },
+    ...(size.managedAccounts === undefined
+      ? []
+      : [
+          {
+            name: "managed accounts (Guard)",
+            listings: 1,
+            calls: pagesFor(size.managedAccounts.count, plannedPageSizes.managedAccounts),
+            exact: false
+          }
+        ]),
     { name: "counts after", listings: 1, calls: countCalls, exact: true }
   ]
   const totalCalls = listings.reduce((sum, listing) => sum + listing.calls, 0)
@@ -184,6 +206,11 @@ export const planSync = (size: OrgSize, pacing: PacingOptions): SyncPlan => {
             : "Product role holders from users/stats: a person holding a role on several products counts once, so this is a lower bound."
         ]
       : []),
+    ...(size.managedAccounts === undefined
+      ? []
+      : [
+          `Guard: ${size.managedAccounts.count} managed accounts (from ${size.managedAccounts.basis}) in pages of ${plannedPageSizes.managedAccounts}, a page size Atlassian chooses.`
+        ]),
     "Retries (429, 5xx, timeouts) are not foreseeable and come on top.",
     ...(Number.isFinite(pacing.requestsPerSecond)
       ? [
@@ -205,7 +232,7 @@ export const planSync = (size: OrgSize, pacing: PacingOptions): SyncPlan => {
       lastActivePerMinute: pacing.lastActivePerMinute,
       followServerLimit
     },
-    exact: size.roleHolders._tag === "Counted",
+    exact: listings.every((listing) => listing.exact),
     assumptions
   }
 }

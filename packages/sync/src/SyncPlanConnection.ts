@@ -65,10 +65,16 @@ export const planConnection = (
     const pacing = options.endpoint?.pacing ?? runner.config.pacing
     const { size, readCalls } = yield* Effect.gen(function* () {
       const client = yield* AtlassianClient.AtlassianClient
+      // A connection with Guard enabled also walks its managed accounts (`RunSyncOptions.guard`).
+      const guard =
+        stored && target.guard === "enabled"
+          ? { previousListed: Option.getOrUndefined(previous)?.guardListed }
+          : undefined
       const size = yield* readOrgSize(
         client,
         target.orgId,
-        options.roleHolders === "count" ? { _tag: "Count" } : { _tag: "Proxy", previous }
+        options.roleHolders === "count" ? { _tag: "Count" } : { _tag: "Proxy", previous },
+        guard
       )
       return { size, readCalls: (yield* client.stats).apiCalls }
     }).pipe(Effect.provide(runner.client(apiKey, options.endpoint)))

@@ -19,6 +19,8 @@ export interface PreviousRunSize {
   /** The directories its reconciliation read (1 when it recorded none). */
   readonly directories: number
   readonly productRoles: number
+  /** The managed accounts its Guard walk listed (`guard.listed`); undefined when it made none. */
+  readonly guardListed: number | undefined
   /** What that run cost on the wire (retries included), for comparison. */
   readonly apiCalls: number
 }
@@ -50,6 +52,7 @@ export const previousRunSize = (
           products: run.entityCounts["product.staged"] ?? 0,
           directories: Math.max(1, run.reconciliation?.directories.length ?? 0),
           productRoles: run.entityCounts["product_role.staged"] ?? 0,
+          guardListed: run.entityCounts["guard.listed"],
           apiCalls: run.apiCalls
         }))[0]
     )
@@ -66,7 +69,9 @@ export const sizeFromPreviousRun = (previous: PreviousRunSize): OrgSize => ({
   directories: previous.directories,
   workspaces: previous.products,
   products: previous.products,
-  roleHolders: { _tag: "Estimated", total: previous.productRoles, basis: "previous run" }
+  roleHolders: { _tag: "Estimated", total: previous.productRoles, basis: "previous run" },
+  managedAccounts:
+    previous.guardListed === undefined ? undefined : { count: previous.guardListed, basis: "previous run" }
 })
 
 /** How to learn the product role holders, which no single count gives. */
@@ -105,7 +110,12 @@ const statsHolders = (client: AtlassianClientShape, orgId: string, directoryIds:
 export const readOrgSize = (
   client: AtlassianClientShape,
   orgId: string,
-  holders: RoleHolderSource
+  holders: RoleHolderSource,
+  /**
+   * Guard enabled: the sync also walks the managed accounts. Their number from the last run's walk when
+   * given, else `users/count` with `claimStatus: managed`.
+   */
+  guard?: { readonly previousListed: number | undefined } | undefined
 ): Effect.Effect<OrgSize, AtlassianError> =>
   Effect.gen(function* () {
     const users = yield* client.userCount(orgId)
@@ -153,12 +163,22 @@ export const readOrgSize = (
                 (total): RoleHolders => ({ _tag: "Estimated", total, basis: "users/stats" })
               )
           })
+    const managedAccounts =
+      guard === undefined
+        ? undefined
+        : guard.previousListed !== undefined
+          ? { count: guard.previousListed, basis: "previous run" as const }
+          : {
+              count: yield* client.userCount(orgId, { claimStatus: "managed" }),
+              basis: "users/count" as const
+            }
     return {
       users,
       groups,
       directories: directoryIds.length,
       workspaces: workspaces.length,
       products: productIds.length,
-      roleHolders
+      roleHolders,
+      managedAccounts
     } satisfies OrgSize
   }).pipe(Effect.withSpan("readOrgSize", { attributes: { orgId, holders: holders._tag } }))

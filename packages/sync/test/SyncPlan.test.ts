@@ -67,6 +67,13 @@ describe("planSync", () => {
     expect(plan.assumptions.join(" ")).toContain("lower bound")
   })
 
+  it("walks the managed accounts once for a connection with Guard, in pages the server chooses", () => {
+    const plan = planSync(size({ managedAccounts: { count: 250, basis: "previous run" } }), defaultPacing)
+    expect(callsOf(plan, "managed accounts (Guard)")).toBe(3)
+    expect(plan.exact).toBe(false)
+    expect(callsOf(planSync(size(), defaultPacing), "managed accounts")).toBeUndefined()
+  })
+
   it("takes the least wall time the pacing allows: the burst at once, the rest at the sustained rate", () => {
     expect(pacedSeconds(10, defaultPacing)).toBe(0)
     expect(pacedSeconds(310, defaultPacing)).toBe(100)

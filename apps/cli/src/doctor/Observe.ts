@@ -144,7 +144,14 @@ export const observe = (target: Target): Effect.Effect<Observations, never, Http
           const previous = target.previousRun ?? Option.none()
           // The counts only, no listing walk and no count per product role: doctor stays quick.
           estimate = yield* Effect.either(
-            readOrgSize(client.right, subject.orgId, { _tag: "Proxy", previous }).pipe(
+            readOrgSize(
+              client.right,
+              subject.orgId,
+              { _tag: "Proxy", previous },
+              subject.guard === "enabled"
+                ? { previousListed: Option.getOrUndefined(previous)?.guardListed }
+                : undefined
+            ).pipe(
               Effect.map(
                 (size): SyncEstimate => ({
                   size,
