@@ -408,8 +408,8 @@ export const changesSection = (report: ChangesReport): string => {
     [
       { label: "connection" },
       { label: "product" },
-      { label: "from" },
-      { label: "to" },
+      { label: "from", kind: "date" as const },
+      { label: "to", kind: "date" as const },
       { label: "assigned" },
       { label: "billable" },
       { label: "active 30d" }
@@ -436,7 +436,7 @@ export const changesSection = (report: ChangesReport): string => {
             { label: "name" },
             { label: "email" },
             { label: "change" },
-            { label: "when" }
+            { label: "when", kind: "date" as const }
           ],
           report.people.map((row) => ({
             cells: [
@@ -476,7 +476,12 @@ export const changesSection = (report: ChangesReport): string => {
     report.groups.length === 0
       ? ""
       : `<h3>Groups</h3>${htmlTable(
-          [{ label: "connection" }, { label: "group" }, { label: "change" }, { label: "when" }],
+          [
+            { label: "connection" },
+            { label: "group" },
+            { label: "change" },
+            { label: "when", kind: "date" as const }
+          ],
           report.groups.map((row) => ({
             cells: [
               htmlText(row.connection),

@@ -536,7 +536,7 @@ const savingsSection = (report: ReclaimReport): string => {
       { label: "seats", numeric: true },
       { label: "per month", numeric: true },
       { label: "per year", numeric: true },
-      { label: "from" },
+      { label: "from", kind: "date" as const },
       { label: "when" }
     ],
     [

@@ -286,11 +286,11 @@ export const runsSection = (report: RunsReport): string => {
     [
       { label: "connection" },
       { label: "state" },
-      { label: "paused since" },
+      { label: "paused since", kind: "date" as const },
       { label: "paused because" },
       { label: "failures in a row", numeric: true },
       { label: "last run" },
-      { label: "last success" }
+      { label: "last success", kind: "date" as const }
     ],
     report.connections.map((row) => ({
       className: row.paused ? "paused" : "healthy",
@@ -318,7 +318,7 @@ export const runsSection = (report: RunsReport): string => {
             { label: "connection" },
             { label: "status" },
             { label: "trigger" },
-            { label: "started" },
+            { label: "started", kind: "date" as const },
             { label: "took", numeric: true },
             { label: "API calls", numeric: true },
             { label: "retries", numeric: true },
