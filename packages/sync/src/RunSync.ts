@@ -64,9 +64,8 @@ export interface RunSyncOptions {
   /** Soft-delete even when more than the deletion guard's share (default 20 %) of an entity disappeared. */
   readonly force?: boolean | undefined
   /**
-   * Concurrent API calls per walk: the groups' role assignments and the product × role listings each run up
-   * to this many at once, and the two walks run side by side (users then roles, groups then their grants),
-   * so up to twice this many are in flight, all within the client's one rate budget. Default 4.
+   * Concurrent API calls of one listing walk: the groups' role assignments, then the product × role
+   * listings, each run up to this many at once, within the client's one rate budget. Default 4.
    */
   readonly concurrency?: number | undefined
   /** The scheduled slot (cron time) a worker run serves, recorded in the ledger. */
@@ -191,21 +190,19 @@ export const runSync = (
         // The groups listing's quarantined ids, for the users listing's memberships (none when not listed).
         const quarantinedGroups: QuarantinedGroups = yield* Deferred.make<ReadonlySet<string>>()
         if (!counted.groups) yield* Deferred.succeed(quarantinedGroups, new Set<string>())
-        // Two independent walks side by side on the shared rate budget: users, then the product × role
-        // listings (which skip the users quarantined by the first); groups, then their grants.
-        const usersThenRoles = Effect.gen(function* () {
-          const users = scope.has("users") ? yield* extractUsers(context, index, quarantinedGroups) : noUsers
-          if (scope.has("roles")) yield* extractProductRoles(context, products, users, concurrency)
-        })
-        const [, grants] = yield* Effect.all(
+        // Users and groups are listed side by side on the shared rate budget. The product × role listings
+        // wait for both: started next to the groups' grants they put twice as many calls in flight, and the
+        // rate-limit scenario then met five 429s (docs/benchmarks.md, issue 12).
+        const [users, grants] = yield* Effect.all(
           [
-            usersThenRoles,
+            scope.has("users") ? extractUsers(context, index, quarantinedGroups) : Effect.succeed(noUsers),
             counted.groups
               ? extractGroups(context, index, concurrency, quarantinedGroups)
               : Effect.succeed(emptyGrants)
           ],
           { concurrency: 2 }
         )
+        if (scope.has("roles")) yield* extractProductRoles(context, products, users, concurrency)
         yield* buffer.flush
         // Which staged roles a group grants is decided where the memberships are: in PostgreSQL.
         if (scope.has("roles")) yield* GrantMethod.markGroupGranted(runId, groupGrantRows(grants))
