@@ -5,7 +5,7 @@
  * reads as a table, CSV, JSON and an HTML section with charts. An unpriced product's cost is unknown (null),
  * never 0.
  */
-import { Prices, Reports, Spend } from "@seatsync/store"
+import { GuardSeats, Prices, Reports, Spend } from "@seatsync/store"
 import { Effect, Schema } from "effect"
 import { type Column, csvOf } from "../Csv.js"
 import { htmlTable, htmlText } from "../HtmlTable.js"
@@ -261,10 +261,10 @@ export const seatsTable = (report: SeatsReport): string => {
       count(row.capacity),
       String(row.assigned),
       String(row.billable),
-      String(row.active30),
-      String(row.active60),
-      String(row.active90),
-      String(row.neverActive),
+      // Guard seats have no last-active date: their activity columns are not known, not zero.
+      ...[row.active30, row.active60, row.active90, row.neverActive].map((n) =>
+        row.productId === GuardSeats.productId ? "–" : String(n)
+      ),
       String(row.reclaimable),
       percent(row.utilisation)
     ])
@@ -282,6 +282,11 @@ export const seatsTable = (report: SeatsReport): string => {
     table,
     "",
     thresholdNote(report.seats),
+    ...(report.seats.some((row) => row.productId === GuardSeats.productId)
+      ? [
+          "atlassian-guard: the managed accounts Atlassian Guard bills (access_billable); no activity, never reclaimable"
+        ]
+      : []),
     history,
     "",
     costTable(report)
