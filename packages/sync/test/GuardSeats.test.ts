@@ -11,7 +11,7 @@ import { unpaced } from "@seatsync/atlassian-client"
 import { Fault, OrgTables, Simulator } from "@seatsync/atlassian-simulator"
 import { Connections, Database, GuardSeats, Reports, SyncRuns } from "@seatsync/store"
 import { Effect, Exit, Layer, Redacted } from "effect"
-import { ConnectionRunner, runSync } from "../src/index.js"
+import { ConnectionRunner, planConnection, runSync } from "../src/index.js"
 import { clientFor } from "./support.js"
 
 /** What Guard bills in the simulated organisation, read from its model, not from any endpoint. */
@@ -95,12 +95,23 @@ describe("Guard seats", () => {
         expect(run?.entityCounts["guard.listed"]).toBe(listed)
         expect(run?.entityCounts["guard.billable"]).toBe(expected.billable)
 
+        // The plan of the next run counts the Guard walk from this run's guard.listed: exactly its calls.
+        const planned = yield* planConnection(connection, {
+          apiKey: { _tag: "Given", apiKey: Redacted.make(simulator.apiKey) },
+          roleHolders: "count"
+        }).pipe(Effect.provide(runnerFor(simulator)))
+        expect(planned.plan.listings.find((line) => line.name === "managed accounts (Guard)")?.calls).toBe(
+          calls.getUsers
+        )
+
         // A second run the same day keeps one row; Guard turned off then removes the product (3 products +
         // Guard: one of four is more than the deletion guard's 20 %, which must not trip for it).
-        yield* runner.sync(connection, {
+        const second = yield* runner.sync(connection, {
           trigger: "cli",
           apiKey: { _tag: "Given", apiKey: Redacted.make(simulator.apiKey) }
         })
+        expect(second.api.retries).toBe(0)
+        expect(planned.plan.totalCalls).toBe(second.api.apiCalls)
         expect((yield* guardRows(connection.id)).length).toBe(1)
         const walked = (yield* simulator.requestCounts).getUsers ?? 0
         expect(walked).toBe(2 * (calls.getUsers ?? 0))
