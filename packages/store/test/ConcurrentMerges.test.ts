@@ -58,10 +58,14 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("concurrent merges
       const merge = yield* Effect.fork(
         RunMerge.mergeRun(runId, connection.id, { complete: allComplete, today: new Date() })
       )
-      // The merge runs until it needs a lock the other transaction holds (polled on the real clock).
+      // The merge runs until it needs a lock the other transaction holds, or to its end when it needs none
+      // (polled on the real clock).
       yield* TestServices.provideLive(
-        lockWaiters.pipe(
-          Effect.repeat({ schedule: Schedule.spaced("50 millis"), until: (n) => n > 0 }),
+        Effect.zip(lockWaiters, Fiber.poll(merge)).pipe(
+          Effect.repeat({
+            schedule: Schedule.spaced("50 millis"),
+            until: ([waiting, done]) => waiting > 0 || Option.isSome(done)
+          }),
           Effect.timeout("60 seconds")
         )
       )
@@ -72,6 +76,41 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("concurrent merges
       expect(String(otherExit)).not.toContain("deadlock")
       expect(otherExit._tag).toBe("Success")
       expect(mergeExit._tag).toBe("Success")
+      const run = yield* SyncRuns.findById(runId)
+      expect(Option.map(run, (r) => r.status)).toEqual(Option.some("succeeded"))
+    })
+  )
+
+  it.effect("a routine merge does not queue behind another merge's statistics", () =>
+    Effect.gen(function* () {
+      const sql = yield* SqlClient.SqlClient
+      const connection = yield* makeConnection("routine")
+      const runId = yield* SyncRuns.start(connection.id, "cli")
+      const small = bigOrg()
+      yield* stageOrg(runId, connection.id, { ...small, users: small.users.slice(0, 20) })
+
+      const holding = yield* Deferred.make<void>()
+      const release = yield* Deferred.make<void>()
+      const other = yield* Effect.fork(
+        sql.withTransaction(
+          Effect.gen(function* () {
+            yield* sql`ANALYZE seatsync.product, seatsync.org_user, seatsync.product_role, seatsync.product_activity`
+            yield* Deferred.succeed(holding, undefined)
+            yield* Deferred.await(release)
+          })
+        )
+      )
+      yield* Deferred.await(holding)
+      // While the other transaction still holds every statistics lock, this merge completes.
+      const merged = yield* TestServices.provideLive(
+        RunMerge.mergeRun(runId, connection.id, { complete: allComplete, today: new Date() }).pipe(
+          Effect.timeout("60 seconds"),
+          Effect.either
+        )
+      )
+      yield* Deferred.succeed(release, undefined)
+      yield* Fiber.join(other)
+      expect(merged._tag).toBe("Right")
       const run = yield* SyncRuns.findById(runId)
       expect(Option.map(run, (r) => r.status)).toEqual(Option.some("succeeded"))
     })

@@ -151,9 +151,12 @@ export const mergeEntity = <A>(
     // The live table may just have grown by a whole organisation inside this transaction; fresh statistics
     // (ANALYZE sees our own uncommitted rows) keep the deletion anti-join and later reports on hash joins.
     // ANALYZE's lock is held to the end of the caller's transaction and conflicts with another ANALYZE of
-    // the same table, so every merge must take these locks in one order — the entities' — or two merges of
-    // different connections deadlock (RunMerge merges the entities in that order and analyses nowhere else).
-    if (alwaysAnalyze || one(inserted, "inserted") > 1000) yield* sql`ANALYZE ${live}`
+    // the same table. After a large insert the statistics are worth waiting for: those locks are taken in
+    // one order — the entities', as RunMerge merges them — so two merges of different connections never
+    // deadlock. Otherwise (a routine refresh for the reports) a table another merge is analysing is skipped:
+    // merges of a fleet's connections do not queue behind each other's statistics.
+    if (one(inserted, "inserted") > 1000) yield* sql`ANALYZE ${live}`
+    else if (alwaysAnalyze) yield* sql`ANALYZE (SKIP_LOCKED) ${live}`
 
     const deleted =
       complete && def.deletable
