@@ -2,10 +2,11 @@
  * Per-entity buffers between extraction and staging: records accumulate up to a batch size and are staged in
  * one statement, so memory stays bounded and no record costs a round trip; rejected records go to the
  * quarantine the same way. A full batch is staged by a fiber of its own while the listings go on fetching
- * and decoding; only when the previous batch is still being staged does the next full one wait for it, so
- * at most one batch is in flight besides the one filling per entity. Every listing must name each key once
- * per run: a key staged twice fails the run with `RepeatedRecords` (the staging table's unique index finds
- * it, so nothing is held in memory); a batch that fails in the background fails the next `add` or `flush`.
+ * and decoding; only when the previous batch is still being staged does the next full one wait for it, and
+ * it waits in its buffer (taken out only once it may be written), so at most one batch is in flight besides
+ * the one filling per entity. Every listing must name each key once per run: a key staged twice fails the
+ * run with `RepeatedRecords` (the staging table's unique index finds it, so nothing is held in memory); a
+ * batch that fails in the background fails the next `add` or `flush`, and no batch is written after it.
  */
 import type { SqlClient, SqlError } from "@effect/sql"
 import type { Rejected } from "@seatsync/normalise"
@@ -56,30 +57,39 @@ const stagingBufferIn = (
   const rejectedPerEntity: Record<string, number> = {}
   // Stages are serialised: concurrent extractors share one buffer per entity.
   const lock = Effect.unsafeMakeSemaphore(1)
-  // One batch staged in the background at a time; the next full batch waits for its permit.
+  // One batch staged in the background at a time; a full buffer waits for the permit before it is taken.
   const inFlight = Effect.unsafeMakeSemaphore(1)
   // The first failure of a background batch, raised by the next `add` or `flush`.
   let failure: Cause.Cause<SqlError.SqlError | RepeatedRecords> | undefined
   const raiseFailure = Effect.suspend(() => (failure === undefined ? Effect.void : Effect.failCause(failure)))
 
-  /** Stages `stage` in a fiber of its own once the previous background batch is done. */
-  const inBackground = (
-    stage: Effect.Effect<void, SqlError.SqlError | RepeatedRecords, SqlClient.SqlClient>
-  ) =>
+  /**
+   * Once the previous background batch is done, takes `entity`'s full buffer and stages it in a fiber of its
+   * own. The permit comes first, so no batch is taken out of its buffer to wait; and a failure of the
+   * previous batch is checked once it is known, so no write starts after one.
+   */
+  const inBackground = <E extends Entities.Entity>(entity: E) =>
     Effect.uninterruptibleMask((restore) =>
       restore(inFlight.take(1)).pipe(
         Effect.zipRight(
-          Effect.forkIn(
-            Effect.interruptible(stage).pipe(
-              Effect.catchAllCause((cause) =>
-                Effect.sync(() => {
-                  failure ??= cause
-                })
-              ),
-              Effect.ensuring(inFlight.release(1))
-            ),
-            scope
-          )
+          Effect.suspend(() => {
+            const batch = failure === undefined ? takeBatch(entity, false) : []
+            // Failed, or another walk took the batch while this one waited: nothing to write.
+            if (batch.length === 0) return inFlight.release(1)
+            return Effect.asVoid(
+              Effect.forkIn(
+                Effect.interruptible(lock.withPermits(1)(stageEntity(entity, batch))).pipe(
+                  Effect.catchAllCause((cause) =>
+                    Effect.sync(() => {
+                      failure ??= cause
+                    })
+                  ),
+                  Effect.ensuring(inFlight.release(1))
+                ),
+                scope
+              )
+            )
+          })
         )
       )
     ).pipe(Effect.zipRight(raiseFailure))
@@ -114,11 +124,11 @@ const stagingBufferIn = (
 
   const add = <E extends Entities.Entity>(entity: E, records: ReadonlyArray<Entities.EntityRecord[E]>) =>
     Effect.suspend(() => {
+      if (failure !== undefined) return Effect.failCause(failure)
       const buffer: Array<Entities.EntityRecord[E]> = buffers[entity] ?? []
       for (const record of records) buffer.push(record)
       buffers[entity] = buffer as (typeof buffers)[E]
-      const batch = takeBatch(entity, false)
-      return batch.length === 0 ? raiseFailure : inBackground(lock.withPermits(1)(stageEntity(entity, batch)))
+      return buffer.length < batchSize ? Effect.void : inBackground(entity)
     })
 
   const reject = (rejected: ReadonlyArray<Rejected>) =>

@@ -26,6 +26,21 @@ const stagedRows = (runId: number) =>
     return total
   })
 
+/** `count` groups numbered from `first`. */
+const groupsFrom = (first: number, count: number) =>
+  Array.from(
+    { length: count },
+    (_, n) =>
+      new OrgGroup({
+        groupId: `group-${first + n}`,
+        name: `Group ${first + n}`,
+        description: null,
+        directoryId: null,
+        externalSynced: null,
+        managedBy: null
+      })
+  )
+
 describe("staging in the background", () => {
   it.layer(Database.layerThrowaway, { timeout: 180_000 })((it) => {
     it.scoped("flush returns only once the batch staged in the background is in the staging table", () =>
@@ -33,24 +48,33 @@ describe("staging in the background", () => {
         const connection = yield* Connections.upsert({ name: "background-flush", orgId: "org-flush" })
         const runId = yield* SyncRuns.start(connection.id, "cli")
         const buffer = yield* makeStagingBuffer(runId, connection.id, 10)
-        const groups = Array.from(
-          { length: 13 },
-          (_, n) =>
-            new OrgGroup({
-              groupId: `group-${n}`,
-              name: `Group ${n}`,
-              description: null,
-              directoryId: null,
-              externalSynced: null,
-              managedBy: null
-            })
-        )
+        const groups = groupsFrom(0, 13)
         // The first 10 fill a batch, which goes to the background; the last 3 are staged by the flush.
         yield* buffer.add("org_group", groups)
         yield* buffer.flush
         expect(buffer.staged().org_group).toBe(13)
         expect(yield* stagedRows(runId)).toBe(13)
       })
+    )
+
+    it.scoped(
+      "once a background batch has failed, the next full batch is not written: the add raises the failure",
+      () =>
+        Effect.gen(function* () {
+          const connection = yield* Connections.upsert({ name: "background-failed", orgId: "org-failed" })
+          const runId = yield* SyncRuns.start(connection.id, "cli")
+          const buffer = yield* makeStagingBuffer(runId, connection.id, 10)
+          // Batch A stages group-0…9; batch B repeats those keys, so it fails in the background.
+          yield* buffer.add("org_group", groupsFrom(0, 10))
+          yield* buffer.add("org_group", groupsFrom(0, 10))
+          // Batch C is full too, but B has failed by the time C could be written: C's add raises B's error.
+          const error = yield* Effect.flip(buffer.add("org_group", groupsFrom(20, 10)))
+          expect(error._tag).toBe("RepeatedRecords")
+          // The flush waits for whatever is in flight and raises the failure again; only batch A was written.
+          expect((yield* Effect.flip(buffer.flush))._tag).toBe("RepeatedRecords")
+          expect(buffer.staged().org_group).toBe(10)
+          expect(yield* stagedRows(runId)).toBe(10)
+        })
     )
 
     it.scoped("with batches of 7 records every record is staged once: the same rows as one big batch", () =>
