@@ -1,9 +1,10 @@
 /**
- * What became of the reclaim candidates (not protected now) whose billable seat was taken away
+ * What became of the reclaim candidates (not protected now) whose billed seat was taken away
  * (`v_seat_removal`): a saving realised on the day of the run that removed it — per month at the price in
- * force that day — or, when a billable role on that product came back within 30 days, a re-grant, flagged
- * with how it was granted and the groups the person joined in that run (a default group or an identity
- * provider granting it again).
+ * force that day, until the seat comes back — or, when a billable role on that product came back within 30
+ * days, a re-grant, flagged with how it was granted and the groups the person joined in that run (a default
+ * group or an identity provider granting it again). A seat whose user was already suspended or closed was
+ * billed by no one, so its removal is no saving and is not listed.
  */
 import { SqlClient, type SqlError, SqlSchema } from "@effect/sql"
 import { Effect, type ParseResult, Schema } from "effect"
@@ -38,8 +39,16 @@ export const SeatRemoval = Schema.Struct({
   pricePerSeat: Schema.NullOr(Schema.Number),
   billingPeriod: Schema.NullOr(BillingPeriod),
   renewalDate: Schema.NullOr(Schema.String),
-  /** `realised`: the seat stayed away; `regranted`: a billable role came back within 30 days. */
+  /**
+   * `realised`: the seat stayed away for more than 30 days (or still is); `regranted`: a billable role came
+   * back within 30 days.
+   */
   outcome: Schema.Literal("realised", "regranted"),
+  /**
+   * A realised saving that ended: the UTC day (`YYYY-MM-DD`) the seat came back after the 30 days, billed
+   * again from then; null while the saving stands (and for a re-grant).
+   */
+  until: Schema.NullOr(Schema.String),
   /** The first time a billable role on the product came back (at any distance); null: never. */
   backAt: Schema.NullOr(Schema.DateFromSelf),
   backRoleId: Schema.NullOr(Schema.String),
@@ -69,6 +78,7 @@ export const removals = (
                currency, price_per_seat::float8 AS "pricePerSeat", billing_period AS "billingPeriod",
                to_char(renewal_date, 'YYYY-MM-DD') AS "renewalDate",
                CASE WHEN regranted THEN 'regranted' ELSE 'realised' END AS outcome,
+               to_char(until_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS until,
                back_at AS "backAt", back_role_id AS "backRoleId",
                coalesce(back_granted_via, '{}') AS "backGrantedVia", coalesce(back_groups, '{}') AS "backGroups"
         FROM seatsync.v_seat_removal

@@ -1,8 +1,9 @@
 /**
- * After a reclaim candidate's billable seat is taken away, the saving is realised on the day of the run that
- * removed it, at the price in force that day — unless a billable role on that product comes back within 30
- * days, which is a re-grant flagged with how it was granted and the group the person joined. Seats of people
- * who were not candidates, and seats still held through another billable role, are neither.
+ * After a reclaim candidate's billed seat is taken away, the saving is realised on the day of the run that
+ * removed it, at the price in force that day, until the seat comes back — unless a billable role on that
+ * product comes back within 30 days, which is a re-grant flagged with how it was granted and the group the
+ * person joined. Seats of people who were not candidates, seats still held through another billable role,
+ * and seats of people already suspended (billed by no one) are neither.
  */
 import { SqlClient } from "@effect/sql"
 import { expect, it } from "@effect/vitest"
@@ -44,9 +45,17 @@ const syncOn = (connectionId: ConnectionId, org: Org, day: Date) =>
   })
 
 const users: ReadonlyArray<OrgUser> = [
-  ...["gone", "back", "late", "busy", "twice", "kept"].map((id) => makeUser(id, { addedToOrg: on(-400) })),
+  ...["gone", "back", "late", "busy", "twice", "kept", "quit"].map((id) =>
+    makeUser(id, { addedToOrg: on(-400) })
+  ),
   makeUser("away", { addedToOrg: on(-400), status: "suspended", membershipStatus: "suspended" })
 ]
+/** The same people, `quit` suspended (after the run that took its seat). */
+const usersQuitSuspended: ReadonlyArray<OrgUser> = users.map((user) =>
+  user.accountId === "quit"
+    ? makeUser("quit", { addedToOrg: on(-400), status: "suspended", membershipStatus: "suspended" })
+    : user
+)
 const groupRole = (accountId: string) =>
   new ProductRole({
     accountId,
@@ -58,10 +67,11 @@ const groupRole = (accountId: string) =>
 
 /**
  * gone: idle 200 days, loses the role for good; back: never active, loses it and gets it again ten days later
- * through the group `jira-users`; late: idle, loses it and gets it back directly 46 days later; busy: active
- * five days before, loses it (not a candidate); twice: idle, loses its admin role but keeps the user role;
- * away: suspended but still holding the role (a candidate whatever its activity), loses it; kept: idle but
- * protected by a reviewer, loses it (never a candidate).
+ * through the group `jira-users`; late: idle, loses it, gets it back directly 46 days later and loses it
+ * again five days after that; busy: active five days before, loses it (not a candidate); twice: idle, loses
+ * its admin role but keeps the user role; away: suspended (so not billed) but still holding the role, loses
+ * it (no saving); kept: idle but protected by a reviewer, loses it (never a candidate); quit: idle, loses it
+ * while active, and is suspended ten days later (still a saving: the seat was billed until the removal).
  */
 const baseline: Org = {
   products: [jira],
@@ -76,7 +86,8 @@ const baseline: Org = {
     makeRole("twice", jira),
     makeRole("twice", jira, "atlassian/admin"),
     makeRole("away", jira),
-    makeRole("kept", jira)
+    makeRole("kept", jira),
+    makeRole("quit", jira)
   ],
   activity: [
     makeActivity("gone", jira, on(-200), start),
@@ -85,16 +96,19 @@ const baseline: Org = {
     makeActivity("busy", jira, on(-5), start),
     makeActivity("twice", jira, on(-300), start),
     makeActivity("away", jira, on(-5), start),
-    makeActivity("kept", jira, on(-200), start)
+    makeActivity("kept", jira, on(-200), start),
+    makeActivity("quit", jira, on(-120), start)
   ]
 }
 const removed: Org = { ...baseline, roles: [makeRole("twice", jira)], activity: [] }
 const regranted: Org = {
   ...removed,
+  users: usersQuitSuspended,
   memberships: [makeMembership("back", "jira-users")],
   roles: [...removed.roles, groupRole("back")]
 }
 const lateReturn: Org = { ...regranted, roles: [...regranted.roles, makeRole("late", jira)] }
+const lateGoneAgain: Org = regranted
 
 it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("RealisedSavings", (it) => {
   it.effect("a removed candidate seat is saved at that day's price, unless it came back within 30 days", () =>
@@ -127,19 +141,26 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("RealisedSavings",
         { reason: "service account", setBy: "test" }
       )
       const removing = yield* syncOn(connection.id, removed, on(9))
+      // Not away: suspended, its seat was billed by no one, so taking it away saves nothing.
       expect((yield* RealisedSavings.removals(connection.id)).map((row) => row.accountId)).toEqual([
-        "away",
         "back",
         "gone",
-        "late"
+        "late",
+        "quit"
       ])
 
       yield* syncOn(connection.id, regranted, on(19))
       yield* syncOn(connection.id, lateReturn, on(55))
+      const removingAgain = yield* syncOn(connection.id, lateGoneAgain, on(60))
       const rows = yield* RealisedSavings.removals(connection.id)
       const byAccount = new Map(rows.map((row) => [row.accountId, row]))
-      expect([...byAccount.keys()].sort()).toEqual(["away", "back", "gone", "late"])
-      expect(byAccount.get("away")).toMatchObject({ outcome: "realised", lastActiveAt: on(-5) })
+      expect([...byAccount.keys()].sort()).toEqual(["back", "gone", "late", "quit"])
+      // Suspended after the run that took its seat: the seat was billed until then, so it is a saving.
+      expect(byAccount.get("quit")).toMatchObject({
+        outcome: "realised",
+        until: null,
+        lastActiveAt: on(-120)
+      })
 
       const gone = byAccount.get("gone")
       expect(gone).toMatchObject({
@@ -155,6 +176,7 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("RealisedSavings",
         pricePerSeat: 8.6,
         billingPeriod: "monthly",
         backAt: null,
+        until: null,
         backGrantedVia: [],
         backGroups: []
       })
@@ -164,16 +186,24 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("RealisedSavings",
         removedOn: "2026-07-10",
         lastActiveAt: null,
         backAt: on(19),
+        until: null,
         backRoleId: "atlassian/user",
         backGrantedVia: ["group"],
         backGroups: ["jira-users"]
       })
 
-      // Back after 46 days: the saving stood for more than the window, so it stays realised.
-      expect(byAccount.get("late")).toMatchObject({ outcome: "realised", backAt: on(55), backGroups: [] })
+      // Back after 46 days: the saving stood for more than the window, so it was realised — until the day
+      // the seat came back, billed again from then. Taken away again five days later: a second saving, the
+      // only one still standing.
+      expect(rows.filter((row) => row.accountId === "late")).toMatchObject([
+        { outcome: "realised", removedOn: "2026-07-10", backAt: on(55), until: "2026-08-25", backGroups: [] },
+        { outcome: "realised", runId: removingAgain, removedOn: "2026-08-30", backAt: null, until: null }
+      ])
 
       // Only removals after `since`.
-      expect(yield* RealisedSavings.removals(connection.id, { since: on(10) })).toEqual([])
+      expect(
+        (yield* RealisedSavings.removals(connection.id, { since: on(10) })).map((row) => row.runId)
+      ).toEqual([removingAgain])
     })
   )
 
@@ -192,7 +222,7 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("RealisedSavings",
       yield* syncOn(connection.id, baseline, start)
       yield* syncOn(connection.id, removed, on(9))
       const rows = yield* RealisedSavings.removals(connection.id)
-      // gone, back, late, away and kept (no one protected here).
+      // gone, back, late, kept and quit (no one protected here; away was not billed).
       expect(rows.length).toBe(5)
       for (const row of rows) {
         expect(row).toMatchObject({

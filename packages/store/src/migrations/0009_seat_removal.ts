@@ -1,14 +1,16 @@
 /**
  * Migration 0009: what became of the seats that were taken away. `v_seat_removal` derives, from the history
  * the merge already keeps (`change_log`), one row per billable seat a run removed — an account left holding
- * no billable role on a product — with whether that seat was a reclaim candidate just before (its verdict
- * from the last-active date known before that run, or an account not active still holding the role), the price in force on the day, and the first time a
- * billable role on that product came back for the account: which run, how it was granted and the groups
- * the person joined or rejoined in that run (the store keeps no group → role grants, so those are the likely
- * source). A seat that came back within 30 days was re-granted, not saved.
+ * no billable role on a product — with whether that seat was a billed reclaim candidate just before (the
+ * user's status before that run was `active`, so the ledger billed the seat, and the verdict from the
+ * last-active date known before that run was inactive or never active), the price in force on the day, and
+ * the first time a billable role on that product came back for the account: which run, how it was granted
+ * and the groups the person joined or rejoined in that run (the store keeps no group → role grants, so those
+ * are the likely source). A seat that came back within 30 days (of exactly 24 hours, as `seat_verdict`
+ * counts them) was re-granted, not saved; one that came back later was saved until then (`until_at`).
  *
- * Past last-active values need no table of their own: every change of `product_activity.last_active_at`
- * is in `change_log` with its old and new value (see `ActivityFrequency`).
+ * Past values need no table of their own: every change of `product_activity.last_active_at` and of
+ * `org_user.status` is in `change_log` with its old and new value (see `ActivityFrequency`).
  */
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
@@ -53,22 +55,22 @@ export default Effect.gen(function* () {
     SELECT g.connection_id, g.account_id, g.product_id, g.roles, g.run_id, g.removed_at,
            (g.removed_at AT TIME ZONE 'UTC')::date AS removed_on,
            u.name, u.email, p.product_key, p.name AS product_name,
-           before.has_activity, before.last_active_at,
-           -- A candidate as reclaim_reasons (0008) lists them: an active account inactive or never active
-           -- by the verdict rules, or an account that is not active still holding the billable role.
-           -- (duplicate-person is not reconstructed: it depends on the other accounts as they were then.)
-           coalesce(
-             CASE WHEN u.status IN ('suspended', 'deactivated', 'for_deletion')
-                       OR u.account_status IN ('inactive', 'closed') OR u.membership_status = 'suspended'
-                    THEN true
-                  WHEN coalesce(u.status, 'active') = 'active'
-                    THEN seatsync.seat_verdict(before.last_active_at, before.has_activity, u.added_to_org,
-                           g.removed_at, c.inactive_after_days, 14) IN ('inactive', 'never_active')
-             END, false) AS was_candidate,
+           before.has_activity, before.last_active_at, status_before.status AS status_before,
+           -- A saving only if the seat was billed just before the run (the ledger bills a seat only while
+           -- its user's status is active, as v_product_seat says) and was inactive or never active by the
+           -- verdict rules then. A seat of a suspended or closed account was billed by no one: removing it
+           -- saves nothing. (duplicate-person is not reconstructed: it depends on the other accounts then.)
+           coalesce(status_before.status, 'active') = 'active'
+             AND seatsync.seat_verdict(before.last_active_at, before.has_activity, u.added_to_org,
+                   g.removed_at, c.inactive_after_days, 14) IN ('inactive', 'never_active') AS was_candidate,
            price.currency, price.price_per_seat, price.billing_period, price.renewal_date,
            back.run_id AS back_run_id, back.started_at AS back_at, back.role_id AS back_role_id,
            back.granted_via AS back_granted_via, back.groups AS back_groups,
-           back.started_at IS NOT NULL AND back.started_at <= g.removed_at + interval '30 days' AS regranted
+           back.started_at IS NOT NULL
+             AND back.started_at <= g.removed_at + make_interval(hours => 24 * 30) AS regranted,
+           -- A saving ends when the seat comes back (billed again from then); null while it stands.
+           CASE WHEN back.started_at > g.removed_at + make_interval(hours => 24 * 30) THEN back.started_at
+           END AS until_at
     FROM seat_gone AS g
     JOIN seatsync.connection AS c ON c.id = g.connection_id
     LEFT JOIN seatsync.org_user AS u ON u.connection_id = g.connection_id AND u.account_id = g.account_id
@@ -90,6 +92,15 @@ export default Effect.gen(function* () {
         ORDER BY l.id LIMIT 1
       ) AS later ON true
     ) AS before ON true
+    -- The user's status before the removing run: the old value of the first change of it at or after that
+    -- run, else the stored one (null when the account is not stored: the ledger's coalesce says active).
+    LEFT JOIN LATERAL (
+      SELECT coalesce((
+        SELECT l.changes -> 'status' ->> 'old' FROM seatsync.change_log AS l
+        WHERE l.connection_id = g.connection_id AND (l.entity_key ->> 'account_id') = g.account_id
+          AND l.entity = 'org_user' AND l.run_id >= g.run_id AND l.changes ? 'status'
+        ORDER BY l.id LIMIT 1), u.status) AS status
+    ) AS status_before ON true
     LEFT JOIN LATERAL (
       SELECT pp.currency, pp.price_per_seat, pp.billing_period, pp.renewal_date
       FROM seatsync.product_price AS pp

@@ -18,7 +18,9 @@ export default Effect.gen(function* () {
       run_id bigint NOT NULL,
       counted_at timestamptz NOT NULL
     )`)
-  // The body of 0002's seat_counts for every product but Guard's, then Guard's row from its count.
+  // The body of 0002's seat_counts for every product but Guard's, then Guard's row from its count. Its
+  // 30/60/90-day windows are exact 24-hour days, as seat_verdict counts them since 0007 (a calendar
+  // interval would move by an hour across a daylight-saving change in the session's time zone).
   yield* sql.unsafe(`
     CREATE OR REPLACE FUNCTION seatsync.seat_counts(
         p_connection_id integer, p_as_of timestamptz, p_inactive_after_days integer, p_grace_days integer)
@@ -28,9 +30,9 @@ export default Effect.gen(function* () {
         SELECT p.product_id, p.capacity,
           count(s.account_id)::int,
           count(*) FILTER (WHERE s.billable)::int,
-          count(*) FILTER (WHERE s.billable AND s.last_active_at > p_as_of - interval '30 days')::int,
-          count(*) FILTER (WHERE s.billable AND s.last_active_at > p_as_of - interval '60 days')::int,
-          count(*) FILTER (WHERE s.billable AND s.last_active_at > p_as_of - interval '90 days')::int,
+          count(*) FILTER (WHERE s.billable AND s.last_active_at > p_as_of - make_interval(hours => 24 * 30))::int,
+          count(*) FILTER (WHERE s.billable AND s.last_active_at > p_as_of - make_interval(hours => 24 * 60))::int,
+          count(*) FILTER (WHERE s.billable AND s.last_active_at > p_as_of - make_interval(hours => 24 * 90))::int,
           count(*) FILTER (WHERE s.billable AND s.has_activity AND s.last_active_at IS NULL)::int,
           count(*) FILTER (WHERE s.billable AND seatsync.seat_verdict(s.last_active_at, s.has_activity,
             s.added_to_org, p_as_of, p_inactive_after_days, p_grace_days) IN ('inactive', 'never_active'))::int
