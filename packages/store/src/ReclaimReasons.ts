@@ -1,7 +1,9 @@
 /**
  * Reclaim candidates with their reason: one row per (account, product, reason) from `reclaim_reasons` —
  * `inactive`, `never-active`, `suspended-billable`, `closed-billable`, `duplicate-person` — with the seat's
- * evidence, protected accounts (directly or through a protected group) left out and counted.
+ * evidence and whether the seat ledger bills it (`billed`: only while its user's status is active, so a
+ * suspended or deactivated user's seat is listed as cleanup but saves nothing), protected accounts (directly
+ * or through a protected group) left out and counted.
  */
 import { SqlClient, type SqlError, SqlSchema } from "@effect/sql"
 import { Effect, type ParseResult, Schema } from "effect"
@@ -53,6 +55,12 @@ export const Candidate = Schema.Struct({
   daysSinceActive: Schema.NullOr(Schema.Int),
   daysSinceAdded: Schema.NullOr(Schema.Int),
   verdict: SeatVerdict,
+  /**
+   * Whether the seat ledger (`v_product_seat`) bills the seat: false when its user is suspended, deactivated
+   * or for deletion — Atlassian bills no suspended user; reclaiming it saves nothing now, though a restore
+   * would bill it again.
+   */
+  billed: Schema.Boolean,
   /** `duplicate-person`: the rules that matched (empty for other reasons). */
   duplicateRules: Schema.Array(DuplicateRule),
   /** `duplicate-person`: the person's other accounts holding the same product (empty for other reasons). */
@@ -97,6 +105,7 @@ export const candidates = (
                floor(extract(epoch FROM ${asOf}::timestamptz - s.added_to_org) / 86400)::int AS "daysSinceAdded",
                seatsync.seat_verdict(s.last_active_at, s.has_activity, s.added_to_org, ${asOf}::timestamptz,
                  ${days}::integer, ${grace}::integer) AS verdict,
+               s.billable AS billed,
                r.rules AS "duplicateRules", r.other_account_ids AS "otherAccountIds",
                r.account_id IN (SELECT pa.account_id FROM seatsync.protected_account(${connectionId}) AS pa)
                  AS protected

@@ -132,7 +132,8 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("ReclaimReasons", 
         duplicateRules: ["same-email-local-part-and-name"],
         otherAccountIds: ["u6"],
         managed: false,
-        verdict: "active"
+        verdict: "active",
+        billed: true
       })
       expect(byKey.get("u8 confluence duplicate-person")).toMatchObject({
         duplicateRules: ["same-email-managed-and-unmanaged"],
@@ -141,16 +142,20 @@ it.layer(Database.layerThrowaway, { timeout: "120 seconds" })("ReclaimReasons", 
       expect(byKey.get("u4 jira-software suspended-billable")).toMatchObject({
         status: "suspended",
         membershipStatus: "suspended",
+        // Listed for cleanup, but the ledger bills no suspended user: reclaiming it saves nothing.
+        billed: false,
         duplicateRules: [],
         otherAccountIds: []
       })
       expect(byKey.get("u5 jira-software closed-billable")).toMatchObject({
         status: "deactivated",
-        accountStatus: "inactive"
+        accountStatus: "inactive",
+        billed: false
       })
       expect(byKey.get("u2 jira-software inactive")).toMatchObject({
         daysSinceActive: 100,
-        verdict: "inactive"
+        verdict: "inactive",
+        billed: true
       })
 
       // Protect u10 itself and the service-accounts group (u11's).
