@@ -4,7 +4,9 @@
  * leave) with who set it, why and when; `protected_account` resolves it to accounts (a protected group
  * protects its live members). `reclaim_reasons` lists every (account, product, reason) of a connection as of
  * a moment: `inactive` and `never-active` (the verdict rules), `suspended-billable` and `closed-billable` (an
- * account that is not active still holding a billable role) and `duplicate-person` (a second account of the
+ * account that is not active still holding a billable role: cleanup, since a restore would bill it again —
+ * the ledger, `v_product_seat`, bills it only while the user's status is active, so a suspended or deactivated
+ * user's seat saves nothing now) and `duplicate-person` (a second account of the
  * same person holding the same product), with the evidence. `v_reclaim_candidates` leaves protected accounts
  * out (same columns); `v_reclaim_reasons` is `reclaim_reasons` now, at each connection's threshold, unprotected.
  */
