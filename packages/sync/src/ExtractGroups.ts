@@ -14,9 +14,10 @@ export type GroupGrants = ReadonlyMap<string, ReadonlySet<string>>
 export const grantKey = (productId: string, roleId: string) => `${productId}|${roleId}`
 
 /**
- * The ids (as the records carried them) of the groups the listing quarantined, known once the whole listing
- * has been read: the users listing waits for it before staging memberships, so none of a quarantined group
- * becomes a live row. A group quarantined without a readable id cannot be named here.
+ * The ids of the groups the listing quarantined, trimmed as membership group ids are (a record that could
+ * not be decoded carries its id raw), known once the whole listing has been read: the users listing waits
+ * for it before staging memberships, so none of a quarantined group becomes a live row. A group quarantined
+ * without a readable id cannot be named here.
  */
 export type QuarantinedGroups = Deferred.Deferred<ReadonlySet<string>>
 
@@ -40,7 +41,7 @@ export const extractGroups = (
           )
         )
         for (const group of records) groupIds.push(group.groupId)
-        for (const group of rejected) if (group.sourceKey !== null) quarantined.add(group.sourceKey)
+        for (const group of rejected) if (group.sourceKey !== null) quarantined.add(group.sourceKey.trim())
         yield* context.buffer.add("org_group", records)
         yield* report(records.length, rejected)
       })
