@@ -67,6 +67,7 @@ const reclaim: ReclaimReport = {
       productName: hostile,
       reason: "inactive",
       verdict: "inactive",
+      billed: true,
       roles: ["atlassian/admin"],
       accountType: "atlassian",
       status: "active",
@@ -104,7 +105,8 @@ const reclaim: ReclaimReport = {
     ],
     totals: [],
     byMonth: [],
-    unpricedSeats: 1
+    unpricedSeats: 1,
+    unbilledSeats: 0
   },
   protectedCandidates: 0,
   protectedAccounts: 0,
@@ -113,6 +115,7 @@ const reclaim: ReclaimReport = {
       {
         connection: "acme",
         outcome: "regranted",
+        until: null,
         accountId: "u4",
         name: hostile,
         email: null,
@@ -134,6 +137,7 @@ const reclaim: ReclaimReport = {
     ],
     totals: [],
     regranted: 1,
+    ended: 0,
     unpricedSeats: 0
   }
 }

@@ -68,6 +68,31 @@ export const priceIn = (
 export const rounded = (amount: number | null): number | null =>
   amount === null ? null : Spend.cents(amount)
 
+/**
+ * Sums of per-seat monthly amounts grouped by a key holding at least the currency (amounts in different
+ * currencies are never added): the seats, and per month and per year from the unrounded amounts, rounded
+ * once; ordered by `idOf` (the key as text, e.g. `2026-07 EUR`).
+ */
+export const sumsByCurrency = <K extends { readonly currency: string }>(
+  rows: ReadonlyArray<{ readonly key: K; readonly monthly: number }>,
+  idOf: (key: K) => string = (key) => key.currency
+): ReadonlyArray<K & { readonly seats: number; readonly monthly: number; readonly annual: number }> => {
+  const groups = new Map<string, { key: K; seats: number; monthly: number }>()
+  for (const { key, monthly } of rows) {
+    const id = idOf(key)
+    const group = groups.get(id) ?? { key, seats: 0, monthly: 0 }
+    groups.set(id, { key, seats: group.seats + 1, monthly: group.monthly + monthly })
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, { key, seats, monthly }]) => ({
+      ...key,
+      seats,
+      monthly: Spend.cents(monthly),
+      annual: Spend.cents(monthly * 12)
+    }))
+}
+
 const grouped = new Intl.NumberFormat("en-GB", { minimumFractionDigits: 2, maximumFractionDigits: 2 })
 
 /** `1,234.50 USD`; `unknown` when the price (or the count) is unknown. */

@@ -1,15 +1,17 @@
 /**
- * The reclaim report's "realised savings" part: what became of the candidates whose billable seat was taken
+ * The reclaim report's "realised savings" part: what became of the candidates whose billed seat was taken
  * away — a saving realised on the day of the removing run, per month at the price in force that day (an
- * annual plan's money stops at its next renewal), or a seat re-granted within 30 days, flagged with how it
- * came back and the groups the person joined then — its document, how it is loaded, and how it reads as
- * text, CSV cells and an HTML section. An unpriced product's saving is unknown (null), never 0.
+ * annual plan's money stops at its next renewal), until the seat comes back after the 30 days, or a seat
+ * re-granted within 30 days, flagged with how it came back and the groups the person joined then — its
+ * document, how it is loaded, and how it reads as text, CSV cells and an HTML section. Only the savings still
+ * standing are in the totals (at most one per account and product). An unpriced product's saving is unknown
+ * (null), never 0.
  */
 import { type Connections, RealisedSavings, Spend } from "@seatsync/store"
 import { Effect, Schema } from "effect"
 import type { Cell } from "./Csv.js"
 import { htmlTable, htmlText } from "./HtmlTable.js"
-import { Amount, money } from "./Money.js"
+import { Amount, money, sumsByCurrency } from "./Money.js"
 import { renderTable } from "./Table.js"
 import { day, productLabel } from "./ValueText.js"
 
@@ -19,8 +21,16 @@ const Count = Schema.NonNegativeInt
 /** One candidate's seat that a run removed, and whether it stayed away. */
 export const SeatOutcome = Schema.Struct({
   connection: Schema.String,
-  /** `realised`: the seat stayed away; `regranted`: a billable role on the product came back within 30 days. */
+  /**
+   * `realised`: the seat stayed away for more than 30 days (or still is); `regranted`: a billable role on the
+   * product came back within 30 days.
+   */
   outcome: Schema.Literal("realised", "regranted"),
+  /**
+   * A realised saving that ended: the day the seat came back after the 30 days, billed again from then (in no
+   * total). Null while the saving stands, and for a re-grant.
+   */
+  until: Schema.NullOr(Day),
   accountId: Schema.String,
   name: Schema.NullOr(Schema.String),
   email: Schema.NullOr(Schema.String),
@@ -54,22 +64,30 @@ export const SeatOutcome = Schema.Struct({
 })
 export type SeatOutcome = typeof SeatOutcome.Type
 
-/** The realised savings of one currency. */
+/** The realised savings still standing in one currency. */
 export const RealisedTotal = Schema.Struct({
   currency: Schema.String,
   seats: Count,
   monthly: Amount,
   annual: Amount
-}).annotations({ identifier: "RealisedTotal", description: "Realised savings in one currency." })
+}).annotations({
+  identifier: "RealisedTotal",
+  description: "Realised savings still standing in one currency."
+})
 export type RealisedTotal = typeof RealisedTotal.Type
 
 export const Realised = Schema.Struct({
   /** Oldest removal first; re-grants included (`outcome`). */
   seats: Schema.Array(SeatOutcome),
-  /** Per currency, of the realised (not re-granted) priced seats. */
+  /**
+   * Per currency, of the realised priced savings still standing (not re-granted, not ended by the seat's
+   * return): at most one per account and product.
+   */
   totals: Schema.Array(RealisedTotal),
   regranted: Count,
-  /** Realised seats of products without a price that day: in no total. */
+  /** Realised savings that ended when the seat came back after the 30 days (`until`): in no total. */
+  ended: Count,
+  /** Standing realised seats of products without a price that day: in no total. */
   unpricedSeats: Count
 }).annotations({
   identifier: "RealisedSavings",
@@ -85,6 +103,7 @@ const outcomeOf = (connection: string, row: RealisedSavings.SeatRemoval): SeatOu
   return {
     connection,
     outcome: row.outcome,
+    until: row.until,
     accountId: row.accountId,
     name: row.name,
     email: row.email,
@@ -105,25 +124,6 @@ const outcomeOf = (connection: string, row: RealisedSavings.SeatRemoval): SeatOu
   }
 }
 
-/** Totals per currency from unrounded per-seat amounts, rounded once. */
-const totalsOf = (
-  rows: ReadonlyArray<{ readonly currency: string; readonly monthly: number }>
-): ReadonlyArray<RealisedTotal> => {
-  const sums = new Map<string, { seats: number; monthly: number }>()
-  for (const { currency, monthly } of rows) {
-    const sum = sums.get(currency) ?? { seats: 0, monthly: 0 }
-    sums.set(currency, { seats: sum.seats + 1, monthly: sum.monthly + monthly })
-  }
-  return [...sums.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([currency, { seats, monthly }]) => ({
-      currency,
-      seats,
-      monthly: Spend.cents(monthly),
-      annual: Spend.cents(monthly * 12)
-    }))
-}
-
 /** Every connection's removed candidate seats, with the totals of those realised. */
 export const loadRealised = (connections: ReadonlyArray<Connections.Connection>) =>
   Effect.gen(function* () {
@@ -134,13 +134,14 @@ export const loadRealised = (connections: ReadonlyArray<Connections.Connection>)
     )
     const all = removals.flat()
     const seats = all.map(({ connection, row }) => outcomeOf(connection, row))
-    const realised = all.filter(({ row }) => row.outcome === "realised")
-    const priced = realised.flatMap(({ row }) =>
+    // Only the savings still standing: a seat back after the 30 days is billed again.
+    const standing = all.filter(({ row }) => row.outcome === "realised" && row.until === null)
+    const priced = standing.flatMap(({ row }) =>
       row.currency === null || row.pricePerSeat === null || row.billingPeriod === null
         ? []
         : [
             {
-              currency: row.currency,
+              key: { currency: row.currency },
               monthly: Spend.monthlyPerSeat({
                 pricePerSeat: row.pricePerSeat,
                 billingPeriod: row.billingPeriod,
@@ -151,9 +152,10 @@ export const loadRealised = (connections: ReadonlyArray<Connections.Connection>)
     )
     return {
       seats,
-      totals: totalsOf(priced),
+      totals: sumsByCurrency(priced),
       regranted: seats.filter((seat) => seat.outcome === "regranted").length,
-      unpricedSeats: realised.length - priced.length
+      ended: seats.filter((seat) => seat.until !== null).length,
+      unpricedSeats: standing.length - priced.length
     } satisfies Realised
   })
 
@@ -171,7 +173,11 @@ export const backLabel = (seat: SeatOutcome): string => {
 }
 
 const outcomeLabel = (seat: SeatOutcome): string =>
-  seat.outcome === "regranted" ? "re-granted within 30 days" : "realised"
+  seat.outcome === "regranted"
+    ? "re-granted within 30 days"
+    : seat.until === null
+      ? "realised"
+      : `realised until ${seat.until}`
 
 /** The text block under the reclaim table. */
 export const realisedText = (realised: Realised): string => {
@@ -199,15 +205,15 @@ export const realisedText = (realised: Realised): string => {
       backLabel(seat) || "–"
     ])
   )
-  const realisedCount = realised.seats.length - realised.regranted
+  const standing = realised.seats.length - realised.regranted - realised.ended
   return [
-    `Realised savings: ${plural(realisedCount, "seat")} taken away and kept away, ${plural(realised.regranted, "seat")} re-granted within 30 days`,
+    `Realised savings: ${plural(standing, "seat")} taken away and kept away, ${plural(realised.regranted, "seat")} re-granted within 30 days${realised.ended === 0 ? "" : `, ${plural(realised.ended, "saving")} ended when the seat came back after 30 days (in no total)`}`,
     "",
     table,
     "",
     ...realised.totals.map(
       (total) =>
-        `realised: ${money(total.monthly, total.currency)} per month, ${money(total.annual, total.currency)} per year (${plural(total.seats, "seat")})`
+        `realised and standing: ${money(total.monthly, total.currency)} per month, ${money(total.annual, total.currency)} per year (${plural(total.seats, "seat")})`
     ),
     ...(realised.unpricedSeats === 0
       ? []
@@ -219,7 +225,7 @@ export const realisedText = (realised: Realised): string => {
 
 /** The HTML section: every removed seat, its outcome, saving and return. */
 export const realisedSection = (realised: Realised): string => {
-  const heading = `<h3>Realised savings <span class="muted">(${realised.seats.length - realised.regranted} realised, ${realised.regranted} re-granted)</span></h3>`
+  const heading = `<h3>Realised savings <span class="muted">(${realised.seats.length - realised.regranted - realised.ended} realised, ${realised.ended} ended, ${realised.regranted} re-granted)</span></h3>`
   if (realised.seats.length === 0) {
     return `${heading}<p class="muted">None yet: no candidate's billable seat has been taken away.</p>`
   }
@@ -242,7 +248,7 @@ export const realisedSection = (realised: Realised): string => {
     className: "total",
     cells: [
       "",
-      "total realised",
+      "total realised, standing",
       "",
       "",
       htmlText(plural(total.seats, "seat")),
@@ -251,7 +257,7 @@ export const realisedSection = (realised: Realised): string => {
       ""
     ]
   }))
-  return `${heading}<p class="muted">Candidates whose billable seat a sync found gone: saved from the day of that sync at the price in force then (an annual plan at its next renewal), unless a billable role came back within 30 days — then re-granted, with the groups the person joined that day.</p>${htmlTable(
+  return `${heading}<p class="muted">Candidates whose billable seat a sync found gone: saved from the day of that sync at the price in force then (an annual plan at its next renewal), unless a billable role came back within 30 days — then re-granted, with the groups the person joined that day. A seat back later was saved until that day (billed again since, in no total).</p>${htmlTable(
     [
       { label: "connection" },
       { label: "user" },
@@ -287,6 +293,7 @@ export const outcomeCsvCells = (seat: SeatOutcome): Readonly<Record<string, Cell
   annual_saving: seat.annual,
   saving_from: seat.from,
   saving_month: seat.from === null ? null : seat.from.slice(0, 7),
+  saving_until: seat.until,
   removed_on: seat.removedOn,
   came_back_on: seat.backOn,
   came_back_via: seat.backGrantedVia.join(" "),

@@ -1,16 +1,18 @@
 /**
  * The reclaim report: the billable seats to reclaim, each with its reason (inactive for the threshold, never
  * active, a suspended or closed account still holding a billable role, a second account of the same person)
- * and the evidence, protected accounts left out and counted, and what reclaiming them would save — per seat, per product, in total and by the month the
- * saving lands (a monthly plan at once, an annual plan at its next renewal) — its document, how it is loaded
- * and how it reads as a table, CSV, JSON and an HTML section. A seat of an unpriced product saves an unknown
- * amount (null), never 0.
+ * and the evidence, protected accounts left out and counted, and what reclaiming them would save — per seat,
+ * per product, in total and by the month the saving lands (a monthly plan at once, an annual plan at its next
+ * renewal) — its document, how it is loaded and how it reads as a table, CSV, JSON and an HTML section. A
+ * seat of an unpriced product saves an unknown amount (null), never 0; a seat the ledger does not bill (its
+ * user suspended or deactivated: Atlassian bills no suspended user) is listed for cleanup but saves 0 and is
+ * in no total, so a product's saving never exceeds its billable cost.
  */
 import { ActivityFrequency, Prices, ReclaimReasons, Spend } from "@seatsync/store"
 import { Effect, Schema } from "effect"
 import { type Column, cellsOf, headerOf, renderCsv, timestamp } from "../Csv.js"
 import { type Facet, htmlTable, htmlText } from "../HtmlTable.js"
-import { Amount, money, priceBook, priceIn } from "../Money.js"
+import { Amount, money, priceBook, priceIn, sumsByCurrency } from "../Money.js"
 import { loadRealised, outcomeCsvCells, Realised, realisedSection, realisedText } from "../RealisedSavings.js"
 import * as Report from "../Report.js"
 import type { Selection } from "../Selection.js"
@@ -52,6 +54,12 @@ export const ReclaimRow = Schema.Struct({
   reason: ReclaimReasons.Reason,
   /** The inactivity verdict on the seat, whatever the reason (`inactive` or `never_active` for those reasons). */
   verdict: ReclaimReasons.SeatVerdict,
+  /**
+   * Whether the seat is billed now, as the seat ledger counts it: false when the user is suspended or
+   * deactivated (Atlassian bills no suspended user). Such a seat is listed for cleanup — a restore would bill
+   * it again — but reclaiming it saves 0 (`saving` amounts 0) and it is in no savings total.
+   */
+  billed: Schema.Boolean,
   roles: Schema.Array(Schema.String),
   accountType: Schema.String,
   status: Schema.NullOr(Schema.String),
@@ -79,7 +87,7 @@ export const ReclaimRow = Schema.Struct({
   addedToOrg: Schema.NullOr(Schema.Date),
   daysSinceAdded: Schema.NullOr(Schema.Int),
   inactiveAfterDays: Schema.Int,
-  /** Null when the product has no price: the saving is unknown. */
+  /** Null when the product has no price: the saving is unknown. Amounts 0 when the seat is not billed. */
   saving: Schema.NullOr(Saving)
 }).annotations({
   identifier: "ReclaimRow",
@@ -122,8 +130,10 @@ export const Savings = Schema.Struct({
   totals: Schema.Array(SavingTotal),
   /** Per month the savings land and currency, earliest first. */
   byMonth: Schema.Array(SavingTotal),
-  /** Candidates whose product has no price: their saving is unknown and in no total. */
-  unpricedSeats: Count
+  /** Billed candidates whose product has no price: their saving is unknown and in no total. */
+  unpricedSeats: Count,
+  /** Candidates not billed (user suspended or deactivated): listed for cleanup, saving 0, in no total. */
+  unbilledSeats: Count
 }).annotations({ identifier: "Savings", description: "What reclaiming the candidates saves, and when." })
 export type Savings = typeof Savings.Type
 
@@ -147,49 +157,29 @@ export const ReclaimReport = Schema.Struct({
 })
 export type ReclaimReport = typeof ReclaimReport.Type
 
-/** What reclaiming one seat priced by `price` on `day` saves. */
-const savingOf = (price: Prices.Price, day: string): Saving => {
+/** What reclaiming one seat priced by `price` on `day` saves: nothing when the seat is not billed. */
+const savingOf = (price: Prices.Price, day: string, billed: boolean): Saving => {
   const from = Spend.savingFrom(price, day)
   return {
     currency: price.currency,
     billingPeriod: price.billingPeriod,
-    monthly: Spend.cents(Spend.monthlyPerSeat(price)),
-    annual: Spend.cents(Spend.annualPerSeat(price)),
+    monthly: billed ? Spend.cents(Spend.monthlyPerSeat(price)) : 0,
+    annual: billed ? Spend.cents(Spend.annualPerSeat(price)) : 0,
     from,
     month: from.slice(0, 7)
   }
 }
 
-/** Sums per key of the priced candidates, from unrounded per-seat amounts. */
-const totalsBy = (
-  priced: ReadonlyArray<{ readonly saving: Saving; readonly monthly: number }>,
-  keyOf: (saving: Saving) => { readonly month?: string; readonly currency: string }
-): ReadonlyArray<SavingTotal> => {
-  const groups = new Map<string, { key: ReturnType<typeof keyOf>; seats: number; monthly: number }>()
-  for (const { saving, monthly } of priced) {
-    const key = keyOf(saving)
-    const id = `${key.month ?? ""} ${key.currency}`
-    const group = groups.get(id) ?? { key, seats: 0, monthly: 0 }
-    groups.set(id, { key, seats: group.seats + 1, monthly: group.monthly + monthly })
-  }
-  return [...groups.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([, { key, seats, monthly }]) => ({
-      ...key,
-      seats,
-      monthly: Spend.cents(monthly),
-      annual: Spend.cents(monthly * 12)
-    }))
-}
-
 /**
- * The savings per product, in total and by month of realisation, of the candidates; `monthlyPerSeat` is the
- * unrounded monthly price of a candidate's seat (undefined: unpriced), so that sums are rounded once.
+ * The savings per product, in total and by month of realisation, of the billed candidates (each seat once);
+ * `monthlyPerSeat` is the unrounded monthly price of a candidate's seat (undefined: unpriced), so that sums
+ * are rounded once. Seats not billed save nothing: they are only counted.
  */
 export const savingsOf = (
-  candidates: ReadonlyArray<ReclaimRow>,
+  seats: ReadonlyArray<ReclaimRow>,
   monthlyPerSeat: (row: ReclaimRow) => number | undefined
 ): Savings => {
+  const candidates = seats.filter((row) => row.billed)
   const products = new Map<string, Array<ReclaimRow>>()
   for (const row of candidates) {
     const key = `${row.connection}\u0000${row.productId}`
@@ -217,6 +207,11 @@ export const savingsOf = (
     const monthly = monthlyPerSeat(row)
     return row.saving === null || monthly === undefined ? [] : [{ saving: row.saving, monthly }]
   })
+  const byCurrency = priced.map(({ saving, monthly }) => ({ key: { currency: saving.currency }, monthly }))
+  const byMonth = priced.map(({ saving, monthly }) => ({
+    key: { month: saving.month, currency: saving.currency },
+    monthly
+  }))
   return {
     byProduct: byProduct.sort(
       (a, b) =>
@@ -224,9 +219,10 @@ export const savingsOf = (
         a.productKey.localeCompare(b.productKey) ||
         a.productId.localeCompare(b.productId)
     ),
-    totals: totalsBy(priced, (saving) => ({ currency: saving.currency })),
-    byMonth: totalsBy(priced, (saving) => ({ month: saving.month, currency: saving.currency })),
-    unpricedSeats: candidates.filter((row) => row.saving === null).length
+    totals: sumsByCurrency(byCurrency),
+    byMonth: sumsByCurrency(byMonth, (key) => `${key.month} ${key.currency}`),
+    unpricedSeats: candidates.filter((row) => row.saving === null).length,
+    unbilledSeats: seats.length - candidates.length
   }
 }
 
@@ -274,6 +270,7 @@ export const loadReclaim = (selection: Selection) =>
           productName: row.productName,
           reason: row.reason,
           verdict: row.verdict,
+          billed: row.billed,
           roles: row.roles,
           accountType: row.accountType,
           status: row.status,
@@ -309,7 +306,11 @@ export const loadReclaim = (selection: Selection) =>
       const price = priceOf(row)
       const activeDays90 =
         activeDays.get(`${row.connection}\u0000${row.accountId}\u0000${row.productId}`) ?? null
-      return { ...row, activeDays90, ...(price === undefined ? {} : { saving: savingOf(price, today) }) }
+      return {
+        ...row,
+        activeDays90,
+        ...(price === undefined ? {} : { saving: savingOf(price, today, row.billed) })
+      }
     })
     return {
       report: "reclaim",
@@ -330,6 +331,10 @@ const reasonLabel = (reason: ReclaimRow["reason"]): string =>
   reason === "suspended-billable" || reason === "closed-billable"
     ? `${reason.slice(0, reason.indexOf("-"))}, billable`
     : reason.replace("-", " ")
+
+/** `not billed while suspended` (or deactivated, …): why a listed seat saves nothing. */
+const notBilledLabel = (row: ReclaimRow): string =>
+  `not billed while ${(row.status ?? "suspended").replace("_", " ")}`
 
 /** The evidence of a duplicate person: the rule and the other account(s). */
 const duplicateEvidence = (row: ReclaimRow): string =>
@@ -371,15 +376,16 @@ export const reclaimTable = (report: ReclaimReport): string => {
       ...(several ? [row.connection] : []),
       row.email ?? row.name,
       productLabel(row),
-      reasonLabel(row.reason),
+      row.billed ? reasonLabel(row.reason) : `${reasonLabel(row.reason)} (${notBilledLabel(row)})`,
       row.lastActiveAt === null ? "never" : day(row.lastActiveAt),
       row.daysSinceActive === null ? "–" : String(row.daysSinceActive),
       row.activeDays90 === null ? "–" : String(row.activeDays90),
       row.activitySource ?? "–"
     ])
   )
+  // Seats, not rows: a seat listed under several reasons counts once, as in the seat total.
   const byProduct = distinct(report.candidates.map((row) => row.productKey))
-    .map((key) => `${key} ${report.candidates.filter((row) => row.productKey === key).length}`)
+    .map((key) => `${key} ${seatsOf(report.candidates).filter((row) => row.productKey === key).length}`)
     .join(", ")
   const byReason = [...new Set(report.candidates.map((row) => row.reason))]
     .map(
@@ -467,9 +473,14 @@ const savingsText = (report: ReclaimReport): string => {
       ? []
       : [
           `${savings.unpricedSeats} seat${savings.unpricedSeats === 1 ? "" : "s"} of unpriced products: saving unknown, in no total (\`seatsync prices set\`)`
-        ])
+        ]),
+    ...(savings.unbilledSeats === 0 ? [] : [unbilledNote(savings.unbilledSeats)])
   ].join("\n")
 }
+
+/** What the seats not billed are, and why they save nothing. */
+const unbilledNote = (seats: number): string =>
+  `${seats} seat${seats === 1 ? "" : "s"} of suspended or deactivated users: not billed while suspended/deactivated, saving 0, in no total (cleanup: a restore would bill ${seats === 1 ? "it" : "them"} again)`
 
 const reclaimColumns: ReadonlyArray<Column<ReclaimRow>> = [
   ["connection", (row) => row.connection],
@@ -503,12 +514,15 @@ const reclaimColumns: ReadonlyArray<Column<ReclaimRow>> = [
   ["membership_status", (row) => row.membershipStatus],
   ["duplicate_rules", (row) => row.duplicateRules.join(" ")],
   ["other_account_ids", (row) => row.otherAccountIds.join(" ")],
+  // false: the seat is not billed (user suspended or deactivated); its saving is 0.
+  ["billed", (row) => row.billed],
   // Rows of kind `realised` and `regranted` (after the candidates) fill these and the columns they share.
   ["kind", () => "candidate"],
   ["removed_on", () => null],
   ["came_back_on", () => null],
   ["came_back_via", () => null],
-  ["came_back_groups", () => null]
+  ["came_back_groups", () => null],
+  ["saving_until", () => null]
 ]
 
 /**
@@ -587,7 +601,11 @@ const savingsSection = (report: ReclaimReport): string => {
     savings.unpricedSeats === 0
       ? ""
       : `<p class="muted">${savings.unpricedSeats} seat${savings.unpricedSeats === 1 ? "" : "s"} of unpriced products: the saving is unknown and in no total.</p>`
-  return `<h3>Savings if reclaimed</h3><p class="muted">At the prices in force on ${htmlText(report.generatedAt.toISOString().slice(0, 10))}: a monthly plan saves at once, an annual plan at its next renewal.</p>${byProduct}${unpriced}${byMonth}<h3>The seats</h3>`
+  const unbilled =
+    savings.unbilledSeats === 0
+      ? ""
+      : `<p class="muted">${htmlText(unbilledNote(savings.unbilledSeats))}.</p>`
+  return `<h3>Savings if reclaimed</h3><p class="muted">At the prices in force on ${htmlText(report.generatedAt.toISOString().slice(0, 10))}: a monthly plan saves at once, an annual plan at its next renewal.</p>${byProduct}${unpriced}${unbilled}${byMonth}<h3>The seats</h3>`
 }
 
 /** Why a seat is a candidate: the row's reason code (`data-reason`, the reason filter) and how it reads. */
@@ -636,12 +654,17 @@ const reclaimSeatsTable = (report: ReclaimReport): string => {
         row.lastActiveAt === null ? { markup: "never", sort: "0000-00-00" } : htmlText(day(row.lastActiveAt)),
         htmlText(row.daysSinceActive),
         htmlText(row.activeDays90),
-        row.saving === null
-          ? { markup: `<span class="muted">unknown</span>`, sort: "" }
-          : {
-              markup: `${htmlText(money(row.saving.monthly, row.saving.currency))}${sub(`from ${row.saving.from}`)}`,
-              sort: row.saving.monthly
-            },
+        !row.billed
+          ? {
+              markup: `${htmlText(row.saving === null ? "0" : money(0, row.saving.currency))}${sub(notBilledLabel(row))}`,
+              sort: 0
+            }
+          : row.saving === null
+            ? { markup: `<span class="muted">unknown</span>`, sort: "" }
+            : {
+                markup: `${htmlText(money(row.saving.monthly, row.saving.currency))}${sub(`from ${row.saving.from}`)}`,
+                sort: row.saving.monthly
+              },
         `${htmlText(row.activitySource)}${sub(row.activityObservedAt === null ? null : `seen ${day(row.activityObservedAt)}`)}${sub(row.addedToOrg === null ? null : `added ${day(row.addedToOrg)}`)}`,
         `${htmlText(row.roles.join(", "))}${sub(`${row.accountType}, ${managedLabel(row.managed)}${row.status === null ? "" : `, ${row.status}`}`)}${sub(duplicateEvidence(row) || null)}`
       ]
@@ -658,7 +681,7 @@ const reclaimSeatsTable = (report: ReclaimReport): string => {
 /** The list with every piece of evidence: account id, dates, source, roles, account type and state. */
 export const reclaimSection = (report: ReclaimReport): string => {
   const note = protectedNote(report)
-  const heading = `<h2>Seats to reclaim <span class="muted">(${report.candidates.length})</span></h2>${note === "" ? "" : `<p class="muted">${htmlText(note)}</p>`}`
+  const heading = `<h2>Seats to reclaim <span class="muted">(${seatsOf(report.candidates).length})</span></h2>${note === "" ? "" : `<p class="muted">${htmlText(note)}</p>`}`
   if (report.candidates.length === 0) {
     return `${heading}<p>None: every billable seat is in use.</p>${realisedSection(report.realised)}`
   }
