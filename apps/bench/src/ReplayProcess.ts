@@ -9,9 +9,10 @@
  * same method, path, query and body; a request never recorded is a 404 and is counted on stderr.
  * Both print `ready <origin>` on one line, then serve until killed.
  */
-import { appendFileSync, readFileSync } from "node:fs"
+import { appendFileSync, createReadStream } from "node:fs"
 import { createServer, type IncomingMessage } from "node:http"
 import type { AddressInfo } from "node:net"
+import { createInterface } from "node:readline"
 
 /** One recorded answer: the request's key, and the status, headers and body to send. */
 interface Recorded {
@@ -19,6 +20,13 @@ interface Recorded {
   readonly status: number
   readonly headers: Record<string, string>
   readonly body: string
+}
+
+/** A recorded answer as served: its body kept as bytes, outside V8's heap. */
+interface Served {
+  readonly status: number
+  readonly headers: Record<string, string>
+  readonly body: Buffer
 }
 
 /** Headers of the upstream's answer that describe its transport, not its content: never replayed. */
@@ -36,7 +44,7 @@ const keyOf = (method: string, url: string, body: string) => `${method} ${url} $
 
 const [mode, first, second] = process.argv.slice(2)
 
-const answers = new Map<string, Recorded>()
+const answers = new Map<string, Served>()
 /** This server's origin, once it listens. */
 let ownOrigin = ""
 let missing = 0
@@ -44,12 +52,23 @@ let missing = 0
 /** Stands for the server's own origin in recorded answers (v1 `links` are absolute URLs). */
 const originMark = "{{replay-origin}}"
 
-/** Loads the recording, its links pointing at `origin`: done once, so serving an answer is a lookup. */
-const load = (file: string, origin: string) => {
-  for (const line of readFileSync(file, "utf8").replaceAll(originMark, origin).split("\n")) {
+/**
+ * Loads the recording, its links pointing at `origin`: done once, so serving an answer is a lookup. Read
+ * line by line: at 100k users the file (about 850 MB) is longer than the longest string V8 can hold.
+ */
+const load = async (file: string, origin: string) => {
+  const lines = createInterface({
+    input: createReadStream(file, "utf8"),
+    crlfDelay: Number.POSITIVE_INFINITY
+  })
+  for await (const line of lines) {
     if (line === "") continue
-    const recorded = JSON.parse(line) as Recorded
-    answers.set(recorded.key, recorded)
+    const recorded = JSON.parse(line.replaceAll(originMark, origin)) as Recorded
+    answers.set(recorded.key, {
+      status: recorded.status,
+      headers: recorded.headers,
+      body: Buffer.from(recorded.body, "utf8")
+    })
   }
 }
 
@@ -115,6 +134,12 @@ const server = createServer((request, response) => {
 
 server.listen(0, "127.0.0.1", () => {
   ownOrigin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  if (mode === "serve" && first !== undefined) load(first, ownOrigin)
-  process.stdout.write(`ready ${ownOrigin}\n`)
+  const loaded = mode === "serve" && first !== undefined ? load(first, ownOrigin) : Promise.resolve()
+  loaded.then(
+    () => process.stdout.write(`ready ${ownOrigin}\n`),
+    (error: unknown) => {
+      process.stderr.write(`replay: cannot load ${first}: ${String(error)}\n`)
+      process.exit(1)
+    }
+  )
 })
