@@ -61,7 +61,13 @@ interface Saving {
 }
 interface ReclaimJson {
   readonly generatedAt: string
-  readonly candidates: ReadonlyArray<{ readonly productId: string; readonly saving: Saving | null }>
+  readonly candidates: ReadonlyArray<{
+    readonly accountId: string
+    readonly productId: string
+    readonly reason: string
+    readonly billed: boolean
+    readonly saving: Saving | null
+  }>
   readonly savings: {
     readonly byProduct: ReadonlyArray<{
       readonly productId: string
@@ -86,6 +92,7 @@ interface ReclaimJson {
       readonly annual: number
     }>
     readonly unpricedSeats: number
+    readonly unbilledSeats: number
   }
 }
 interface LedgerRow {
@@ -334,17 +341,22 @@ describe("costs and savings, recomputed by hand", () => {
         continue
       }
       expect(candidate.saving?.currency).toBe(price.currency)
-      expect(candidate.saving?.monthly).toBeCloseTo(perMonth(price), 2)
-      expect(candidate.saving?.annual).toBeCloseTo(perMonth(price) * 12, 2)
+      // A seat the ledger does not bill (its user suspended or deactivated) saves nothing.
+      const saved = candidate.billed ? perMonth(price) : 0
+      expect(candidate.saving?.monthly).toBeCloseTo(saved, 2)
+      expect(candidate.saving?.annual).toBeCloseTo(saved * 12, 2)
       expect(candidate.saving?.from).toBe(from(price))
       expect(candidate.saving?.month).toBe(from(price).slice(0, 7))
     }
-    const priced = json.candidates.filter((candidate) => products[candidate.productId] !== undefined)
+    // Only billed seats save, and are in the per-product rows and totals.
+    const billed = json.candidates.filter((candidate) => candidate.billed)
+    const priced = billed.filter((candidate) => products[candidate.productId] !== undefined)
     expect(priced.length).toBeGreaterThan(0)
-    expect(json.savings.unpricedSeats).toBe(json.candidates.length - priced.length)
+    expect(json.savings.unpricedSeats).toBe(billed.length - priced.length)
+    expect(json.savings.unbilledSeats).toBe(json.candidates.length - billed.length)
 
     for (const product of json.savings.byProduct) {
-      const seats = json.candidates.filter((candidate) => candidate.productId === product.productId).length
+      const seats = billed.filter((candidate) => candidate.productId === product.productId).length
       expect(product.seats).toBe(seats)
       const price = inForce(products[product.productId] ?? [], reportDay)
       if (price === undefined) {
@@ -398,5 +410,46 @@ describe("costs and savings, recomputed by hand", () => {
     expect(rows.map((cells) => cells[header.indexOf("currency")])).toEqual(
       json.candidates.map((candidate) => candidate.saving?.currency ?? "")
     )
+    expect(rows.map((cells) => cells[header.indexOf("billed")])).toEqual(
+      json.candidates.map((candidate) => String(candidate.billed))
+    )
+  }, 240_000)
+
+  it("report reclaim never saves more on a product than report seats says it bills; a suspended user's seat saves 0", async () => {
+    const seats = JSON.parse(await ok("report", "seats", "--demo", "--format", "json")) as SeatsJson
+    const reclaim = JSON.parse(await ok("report", "reclaim", "--demo", "--format", "json")) as ReclaimJson
+    // Each seat once (a seat is listed once per reason), its monthly saving summed per product.
+    const saved = new Map<string, number>()
+    const seen = new Set<string>()
+    for (const candidate of reclaim.candidates) {
+      const seat = `${candidate.accountId} ${candidate.productId}`
+      if (seen.has(seat) || candidate.saving === null) continue
+      seen.add(seat)
+      saved.set(candidate.productId, (saved.get(candidate.productId) ?? 0) + candidate.saving.monthly)
+    }
+    expect(saved.size).toBeGreaterThan(0)
+    for (const [productId, monthly] of saved) {
+      const billable = seats.seats.find((row) => row.productId === productId)?.monthlyCost?.billable
+      expect(billable, productId).toBeDefined()
+      expect(monthly).toBeLessThanOrEqual((billable ?? Number.NaN) + 0.005)
+    }
+    for (const product of reclaim.savings.byProduct) {
+      if (product.monthly === null) continue
+      const billable = seats.seats.find((row) => row.productId === product.productId)?.monthlyCost?.billable
+      expect(product.monthly).toBeLessThanOrEqual((billable ?? Number.NaN) + 0.005)
+    }
+
+    // The demo has suspended users still holding billable roles: listed for cleanup, billed by no one.
+    const suspended = reclaim.candidates.filter(
+      (candidate) =>
+        candidate.reason === "suspended-billable" && !candidate.billed && candidate.saving !== null
+    )
+    expect(suspended.length).toBeGreaterThan(0)
+    for (const candidate of suspended) expect(candidate.saving).toMatchObject({ monthly: 0, annual: 0 })
+    expect(reclaim.savings.unbilledSeats).toBeGreaterThan(0)
+    const table = await ok("report", "reclaim", "--demo")
+    expect(table).toContain("not billed while suspended")
+    const html = await ok("report", "reclaim", "--demo", "--format", "html")
+    expect(html).toContain("not billed while suspended")
   }, 240_000)
 })
