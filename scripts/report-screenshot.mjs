@@ -3,17 +3,19 @@
  * Regenerates docs/images/report-reclaim.png, the README's picture of the HTML reclaim report: the demo
  * organisation synced into a throwaway embedded PostgreSQL, two products in three left unpriced and the
  * others priced (monthly, and Confluence annual), `seatsync report reclaim --format html`, opened from
- * file:// in the same headless Chromium as the CLI's browser test (@sparticuz/chromium, driven by
- * playwright-core; nothing downloaded) at 1280×900, scrolled to the reclaim list. Needs a build first
- * (`npm run build`). Usage: node scripts/report-screenshot.mjs [out.png]
+ * file:// in the same headless Chromium, launched with the same flags, as the CLI's browser test
+ * (apps/cli/test/ChromiumLaunch.mjs: @sparticuz/chromium driven by playwright-core, nothing downloaded, the
+ * page's CSP kept) at 1280×900, scrolled to the reclaim list. The CLI runs with only its own data directory:
+ * a `DATABASE_URL` or Atlassian credentials in the developer's environment are not passed on, so demo data
+ * never reaches a real database. Needs a build first (`npm run build`).
+ * Usage: node scripts/report-screenshot.mjs [out.png]
  */
 import { execFileSync } from "node:child_process"
 import { chmodSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
-import sparticuz from "@sparticuz/chromium"
-import { chromium } from "playwright-core"
+import { launchChromium } from "../apps/cli/test/ChromiumLaunch.mjs"
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
 const out = resolve(process.argv[2] ?? join(root, "docs/images/report-reclaim.png"))
@@ -21,7 +23,11 @@ const cli = join(root, "apps/cli/dist/bin.js")
 // As root, PostgreSQL runs as the `postgres` user: the parent of its data directory must be searchable.
 const work = mkdtempSync(join(tmpdir(), "seatsync-screenshot-"))
 chmodSync(work, 0o755)
-const env = { ...process.env, SEATSYNC_DATA_DIR: join(work, "postgres") }
+// Only the throwaway data directory: no database URL or Atlassian credentials from the developer's shell.
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => name !== "DATABASE_URL" && !name.startsWith("ATLASSIAN_"))
+)
+env.SEATSYNC_DATA_DIR = join(work, "postgres")
 const seatsync = (...args) => execFileSync(process.execPath, [cli, ...args], { env, encoding: "utf8" })
 
 try {
@@ -38,11 +44,7 @@ try {
   const page = join(work, "report.html")
   seatsync("report", "reclaim", "--demo", "--format", "html", "--out", page)
 
-  const browser = await chromium.launch({
-    executablePath: await sparticuz.executablePath(),
-    args: sparticuz.args.filter((arg) => arg !== "--single-process"),
-    headless: true
-  })
+  const browser = await launchChromium()
   try {
     const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } })
     await tab.goto(pathToFileURL(page).href)
