@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Organisation } from "@seatsync/atlassian-simulator"
-import { Connections, Database, Prices } from "@seatsync/store"
+import { Connections, Database, Prices, SyncRuns } from "@seatsync/store"
 import { Ajv } from "ajv"
 import { Effect, Exit, Option, Scope } from "effect"
 import { readCsv } from "../src/prices/CsvReader.js"
@@ -21,6 +21,7 @@ const dayOf = (time: number) => new Date(time).toISOString().slice(0, 10)
 interface Candidate {
   readonly accountId: string
   readonly productId: string
+  readonly billed: boolean
   readonly lastActiveAt: string | null
   readonly activitySource: string | null
   readonly activeDays90: number | null
@@ -29,6 +30,7 @@ interface Outcome {
   readonly accountId: string
   readonly productId: string
   readonly outcome: "realised" | "regranted"
+  readonly until: string | null
   readonly removedOn: string
   readonly currency: string | null
   readonly monthly: number | null
@@ -44,6 +46,7 @@ interface ReclaimJson {
     readonly seats: ReadonlyArray<Outcome>
     readonly totals: ReadonlyArray<{ currency: string; seats: number; monthly: number; annual: number }>
     readonly regranted: number
+    readonly ended: number
     readonly unpricedSeats: number
   }
 }
@@ -66,25 +69,37 @@ describe("realised savings and re-grants in seatsync report reclaim", () => {
   const organisation = Organisation.make({ users: 80 })
   const accounts = (from: number, to: number) =>
     new Set(Array.from({ length: to - from }, (_, offset) => organisation.user(from + offset).accountId))
-  const today = dayOf(Date.now())
+  // The UTC days of the run that took the seats away and of the one that gave some back, read from the
+  // store (not the test's clock), so that a run crossing midnight changes nothing.
+  let removedOn = ""
+  let backOn = ""
   let before: ReclaimJson | undefined
 
   beforeAll(async () => {
     dataDir = await Effect.runPromise(Scope.extend(tempDataDir, scope))
     env = { SEATSYNC_DATA_DIR: dataDir }
     await ok("sync", "--demo", "--users", "80")
-    // Every product at 10 EUR a seat a month, and 12 EUR from tomorrow: a saving today is priced at 10.
+    before = await reclaimJson()
+    await ok("sync", "--demo", "--users", "70")
+    await ok("sync", "--demo", "--users", "75")
+    // Every product at 10 EUR a seat a month, and 12 EUR from the day after the removing run: a saving of
+    // that day is priced at 10. Prices are history, so setting them after the runs prices those runs' days.
     await Effect.runPromise(
       Effect.gen(function* () {
         const demo = yield* Connections.findByName("demo")
         if (Option.isNone(demo)) return yield* Effect.dieMessage("no demo connection")
+        const [back, removing] = yield* SyncRuns.listRecent(demo.value.id, 2)
+        if (back === undefined || removing === undefined) return yield* Effect.dieMessage("missing runs")
+        removedOn = dayOf(removing.startedAt.getTime())
+        backOn = dayOf(back.startedAt.getTime())
+        const removingDay = Date.parse(`${removedOn}T00:00:00Z`)
         const products = yield* Prices.products(demo.value.id)
         yield* Prices.setAll(
           demo.value.id,
           products.flatMap((product) =>
             [
-              [dayOf(Date.now() - 100 * DAY), 10],
-              [dayOf(Date.now() + DAY), 12]
+              [dayOf(removingDay - 100 * DAY), 10],
+              [dayOf(removingDay + DAY), 12]
             ].map(([effectiveFrom, pricePerSeat]) => ({
               productId: product.productId,
               effectiveFrom: String(effectiveFrom),
@@ -98,9 +113,6 @@ describe("realised savings and re-grants in seatsync report reclaim", () => {
         )
       }).pipe(Effect.provide(Database.layerEmbedded({ mode: "persistent", dataDir })), Effect.orDie)
     )
-    before = await reclaimJson()
-    await ok("sync", "--demo", "--users", "70")
-    await ok("sync", "--demo", "--users", "75")
   }, 600_000)
   afterAll(() => Effect.runPromise(Scope.close(scope, Exit.void)))
 
@@ -115,9 +127,10 @@ describe("realised savings and re-grants in seatsync report reclaim", () => {
     const candidates = before?.candidates ?? []
     const stayedAway = accounts(75, 80)
     const cameBack = accounts(70, 75)
-    // One seat per account and product, however many reasons list it.
+    // One seat per account and product, however many reasons list it; only billed seats: taking away the
+    // seat of a suspended or deactivated user saves nothing, so it is no realised saving nor re-grant.
     const seatsOf = (people: ReadonlySet<string>) => [
-      ...new Set(candidates.filter((seat) => people.has(seat.accountId)).map(seatKey))
+      ...new Set(candidates.filter((seat) => seat.billed && people.has(seat.accountId)).map(seatKey))
     ]
     const expectedRealised = seatsOf(stayedAway).sort()
     const expectedRegranted = seatsOf(cameBack).sort()
@@ -136,13 +149,13 @@ describe("realised savings and re-grants in seatsync report reclaim", () => {
     expect(json.realised.regranted).toBe(expectedRegranted.length)
 
     for (const seat of seats) {
-      expect(seat.removedOn).toBe(today)
-      // The price in force on the day of the removal: 10, not tomorrow's 12.
-      expect(seat).toMatchObject({ currency: "EUR", monthly: 10, annual: 120 })
+      expect(seat.removedOn).toBe(removedOn)
+      // The price in force on the day of the removal: 10, not the next day's 12.
+      expect(seat).toMatchObject({ currency: "EUR", monthly: 10, annual: 120, until: null })
       if (seat.outcome === "realised") {
         expect(seat.backOn).toBeNull()
       } else {
-        expect(seat.backOn).toBe(today)
+        expect(seat.backOn).toBe(backOn)
         // The demo grants billable roles through groups: each re-grant names the groups rejoined that day.
         expect(seat.backGrantedVia).toContain("group")
         expect(seat.backGroups.length).toBeGreaterThan(0)
@@ -157,6 +170,7 @@ describe("realised savings and re-grants in seatsync report reclaim", () => {
       }
     ])
     expect(json.realised.unpricedSeats).toBe(0)
+    expect(json.realised.ended).toBe(0)
 
     // The same seats as CSV rows after the candidates, as a table block and as an HTML section.
     const csv = readCsv(await ok("report", "reclaim", "--demo", "--format", "csv"))
@@ -170,7 +184,7 @@ describe("realised savings and re-grants in seatsync report reclaim", () => {
     const regrantedRows = rows.filter((row) => row[column("kind")] === "regranted")
     expect(regrantedRows).toHaveLength(expectedRegranted.length)
     for (const row of regrantedRows) {
-      expect(row[column("came_back_on")]).toBe(today)
+      expect(row[column("came_back_on")]).toBe(backOn)
       expect(row[column("came_back_groups")]).not.toBe("")
       expect(row[column("monthly_saving")]).toBe("10")
     }
