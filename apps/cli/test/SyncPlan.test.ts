@@ -1,7 +1,8 @@
 /**
  * `seatsync sync --plan`: the calls a full sync would make, printed without syncing. Against the demo
  * organisation the plan's total is exactly what the sync that follows reports; the plan itself records no
- * run; `--json` is one document; a plan needs a target, and plans one at a time.
+ * run; `--json` is one document; a plan needs a target, plans one at a time, and takes neither `--only`
+ * nor `--force`.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -60,7 +61,7 @@ describe("seatsync sync --plan", () => {
   )
 
   it.scoped(
-    "is a usage error without a target, and with --all",
+    "is a usage error without a target, with --all, with --only and with --force",
     () =>
       Effect.gen(function* () {
         const dataDir = yield* tempDataDir
@@ -71,6 +72,15 @@ describe("seatsync sync --plan", () => {
         const all = yield* runCli(["sync", "--all", "--plan"], env)
         expect(all.code).toBe(2)
         expect(all.stderr).toContain("plan one connection at a time")
+        // A plan is of a full sync and writes nothing: --only and --force are refused, not ignored.
+        const only = yield* runCli(["sync", "--demo", "--plan", "--only", "users"], env)
+        expect(only.code).toBe(2)
+        expect(only.stdout).toBe("")
+        expect(only.stderr).toContain("--only")
+        const force = yield* runCli(["sync", "--demo", "--plan", "--force"], env)
+        expect(force.code).toBe(2)
+        expect(force.stdout).toBe("")
+        expect(force.stderr).toContain("--force")
       }),
     { timeout: 120_000 }
   )

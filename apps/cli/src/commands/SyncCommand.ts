@@ -6,7 +6,7 @@
  */
 import { Args, Command, Options } from "@effect/cli"
 import { ConnectionRunner, type SyncScope, type SyncSummary } from "@seatsync/sync"
-import { Console, Effect, type Option } from "effect"
+import { Console, Effect, Option } from "effect"
 import { databaseLabel } from "../DatabaseLabel.js"
 import { withErrorReport } from "../ErrorReport.js"
 import { ExitCode, ExitCodes } from "../ExitCode.js"
@@ -117,6 +117,11 @@ export const syncCommand = Command.make(
       if (args.all) yield* checkAll(args)
       if (args.plan && args.all)
         return yield* new UsageError({ field: "--plan", reason: "plan one connection at a time; drop --all" })
+      // A plan is of a full sync and changes nothing: options that narrow or force a run have no place in it.
+      if (args.plan && Option.isSome(args.only))
+        return yield* new UsageError({ field: "--only", reason: "--plan plans a full sync; drop --only" })
+      if (args.plan && args.force)
+        return yield* new UsageError({ field: "--force", reason: "--plan deletes nothing; drop --force" })
       const only = yield* parseOnly(args.only)
       if (args.plan) yield* checkPlanTarget(args)
       if (args.plan)
