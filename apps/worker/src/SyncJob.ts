@@ -98,7 +98,6 @@ export const handleSyncJob = (config: WorkerConfig, job: Job) =>
       return { outcome: "skipped", reason: "connection paused" } satisfies SyncJobOutcome
     }
     yield* warnOfKeyExpiry(connection)
-    yield* warnIfSyncOutlastsSlots(connection, slot, runner.config.pacing)
 
     const alreadySynced = yield* SyncRuns.slotSucceeded(connectionId, slot)
     const timedOut = () =>
@@ -108,6 +107,8 @@ export const handleSyncJob = (config: WorkerConfig, job: Job) =>
     if (alreadySynced) {
       yield* Effect.logInfo("slot already synced by an earlier attempt; only its backfill is enqueued")
     } else {
+      // Only a job that is about to sync reads the ledger to say whether syncs outlast the slots.
+      yield* warnIfSyncOutlastsSlots(connection, slot, runner.config.pacing)
       const session = yield* runner
         .open(connection, { trigger: "worker", slot, recordFailure: true })
         .pipe(Effect.catchAll(failed))
