@@ -6,6 +6,8 @@
  * the price in force then, or, for those who came back within 30 days, as a re-grant naming the groups that
  * granted it. Each candidate also carries how often it was active in the last 90 days.
  */
+
+import { SqlClient } from "@effect/sql"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Organisation } from "@seatsync/atlassian-simulator"
 import { Connections, Database, Prices, SyncRuns } from "@seatsync/store"
@@ -225,4 +227,103 @@ describe("realised savings and re-grants in seatsync report reclaim", () => {
       json.candidates.map((seat) => (seat.activeDays90 === null ? "" : String(seat.activeDays90)))
     )
   }, 200_000)
+})
+
+describe("a realised saving ends when the seat comes back after 30 days", () => {
+  const scope = Effect.runSync(Scope.make())
+  let env: Record<string, string> = {}
+  let dataDir = ""
+  const ok = async (...args: ReadonlyArray<string>) => {
+    const result = await Effect.runPromise(runCli(args, env))
+    expect(result.stderr).not.toContain("seatsync:")
+    expect(result.code).toBe(0)
+    return result.stdout
+  }
+  /** Runs `effect` against the test's store. */
+  const inStore = <A>(effect: Effect.Effect<A, unknown, SqlClient.SqlClient>) =>
+    Effect.runPromise(
+      effect.pipe(Effect.provide(Database.layerEmbedded({ mode: "persistent", dataDir })), Effect.orDie)
+    )
+
+  beforeAll(async () => {
+    dataDir = await Effect.runPromise(Scope.extend(tempDataDir, scope))
+    env = { SEATSYNC_DATA_DIR: dataDir }
+    await ok("sync", "--demo", "--users", "80")
+    await ok("sync", "--demo", "--users", "70")
+    // Those two runs as if made 41 and 40 days ago: the ten leavers' seats were taken away 40 days ago.
+    await inStore(
+      Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        yield* sql`UPDATE seatsync.sync_run SET started_at = started_at - interval '40 days' - interval '1 hour'
+                   WHERE id = (SELECT min(id) FROM seatsync.sync_run)`
+        yield* sql`UPDATE seatsync.sync_run SET started_at = started_at - interval '40 days'
+                   WHERE id = (SELECT max(id) FROM seatsync.sync_run)`
+      })
+    )
+    // Back today (after the 30 days), then taken away again.
+    await ok("sync", "--demo", "--users", "80")
+    await ok("sync", "--demo", "--users", "70")
+    await inStore(
+      Effect.gen(function* () {
+        const demo = yield* Connections.findByName("demo")
+        if (Option.isNone(demo)) return yield* Effect.dieMessage("no demo connection")
+        const products = yield* Prices.products(demo.value.id)
+        yield* Prices.setAll(
+          demo.value.id,
+          products.map((product) => ({
+            productId: product.productId,
+            effectiveFrom: "2000-01-01",
+            currency: "EUR",
+            pricePerSeat: 10,
+            billingPeriod: "monthly" as const,
+            renewalDate: null,
+            setBy: "test"
+          }))
+        )
+      })
+    )
+  }, 600_000)
+  afterAll(() => Effect.runPromise(Scope.close(scope, Exit.void)))
+
+  it("the first removal saved until the return and is in no total; only the second one stands", async () => {
+    const json = JSON.parse(await ok("report", "reclaim", "--demo", "--format", "json")) as ReclaimJson
+    const ajv = new Ajv({ allErrors: true, strict: true })
+    const validate = ajv.compile(reclaimReport.jsonSchema())
+    expect(validate(json), ajv.errorsText(validate.errors)).toBe(true)
+    const ended = json.realised.seats.filter((seat) => seat.until !== null)
+    const standing = json.realised.seats.filter((seat) => seat.outcome === "realised" && seat.until === null)
+    // The scenario must exercise both, or the test proves nothing.
+    expect(ended.length).toBeGreaterThan(0)
+    expect(json.realised.ended).toBe(ended.length)
+    for (const seat of ended) {
+      expect(seat.outcome).toBe("realised")
+      expect(seat.until).toBe(seat.backOn)
+    }
+    // Each seat's money counted once: the standing savings are of distinct seats, and every ended one was
+    // taken away again (a standing row of the same seat).
+    const standingKeys = new Set(standing.map(seatKey))
+    expect(standingKeys.size).toBe(standing.length)
+    for (const seat of ended) expect(standingKeys.has(seatKey(seat))).toBe(true)
+    expect(json.realised.totals).toEqual([
+      {
+        currency: "EUR",
+        seats: standing.length,
+        monthly: 10 * standing.length,
+        annual: 120 * standing.length
+      }
+    ])
+
+    const csv = readCsv(await ok("report", "reclaim", "--demo", "--format", "csv"))
+    if ("error" in csv) throw new Error(csv.error)
+    const [header = [], ...rows] = csv.records.map((record) => record.fields)
+    const until = rows
+      .filter((row) => row[header.indexOf("kind")] === "realised")
+      .map((row) => row[header.indexOf("saving_until")])
+    expect(until.filter((day) => day !== "")).toHaveLength(ended.length)
+    const table = await ok("report", "reclaim", "--demo")
+    expect(table).toContain(`realised until ${ended[0]?.until}`)
+    expect(table).toContain("ended when the seat came back after 30 days (in no total)")
+    const html = await ok("report", "reclaim", "--demo", "--format", "html")
+    expect(html).toContain(`realised until ${ended[0]?.until}`)
+  }, 300_000)
 })
