@@ -7,8 +7,8 @@
  */
 import type { PacingOptions } from "@seatsync/atlassian-client"
 import type { Connections } from "@seatsync/store"
-import { planSync, previousRunSize, type SyncPlan, sizeFromPreviousRun } from "@seatsync/sync"
-import { Cron, Duration, Effect, Either, Option } from "effect"
+import { formatWallTime, planSync, previousRunSize, type SyncPlan, sizeFromPreviousRun } from "@seatsync/sync"
+import { Cron, Effect, Either, Option } from "effect"
 import { parseSchedule } from "./Slots.js"
 
 /** The time from `slot` to the cron's next slot after it; none when the cron never matches again. */
@@ -35,8 +35,6 @@ export const judgeFit = (plan: SyncPlan, gapMillis: number): ScheduleFit => ({
   fits: plan.wallSeconds === undefined || plan.wallSeconds * 1000 <= gapMillis
 })
 
-const format = (millis: number) => Duration.format(Duration.seconds(Math.ceil(millis / 1000)))
-
 /**
  * Logs a warning when the connection's estimated sync outlasts the gap from `slot` to its next slot. Silent
  * when the connection never succeeded (nothing to estimate from without asking Atlassian) and never fails:
@@ -56,7 +54,7 @@ export const warnIfSyncOutlastsSlots = (
     const fit = judgeFit(planSync(sizeFromPreviousRun(previous.value), pacing), gap.value)
     if (!fit.fits) {
       yield* Effect.logWarning(
-        `the estimated full sync (~${fit.plan.totalCalls} API calls, at least ${format((fit.plan.wallSeconds ?? 0) * 1000)} at ${pacing.requestsPerSecond} calls/s) does not fit between two scheduled slots (${format(fit.gapMillis)} apart, ${connection.schedule} in ${connection.timeZone}): each run will still be going when the next slot is due; schedule it less often (\`seatsync connect ${connection.name} --update --schedule '<cron>'\`) or raise SEATSYNC_REQUESTS_PER_SECOND if Atlassian allows more`
+        `the estimated full sync (~${fit.plan.totalCalls} API calls, at least ${formatWallTime(fit.plan.wallSeconds ?? 0)} at ${pacing.requestsPerSecond} calls/s) does not fit between two scheduled slots (${formatWallTime(fit.gapMillis / 1000)} apart, ${connection.schedule} in ${connection.timeZone}): each run will still be going when the next slot is due; schedule it less often (\`seatsync connect ${connection.name} --update --schedule '<cron>'\`) or raise SEATSYNC_REQUESTS_PER_SECOND if Atlassian allows more`
       ).pipe(
         Effect.annotateLogs({
           estimatedApiCalls: fit.plan.totalCalls,

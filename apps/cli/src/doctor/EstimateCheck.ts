@@ -3,17 +3,10 @@
  * allows (`SyncPlan`), from the counts read now. Role holders come from the last succeeded run (or
  * `users/stats`, a lower bound) so that doctor adds no call per product role; `sync --plan` counts them.
  */
+import { formatWallTime } from "@seatsync/sync"
 import { Either, Option } from "effect"
 import { type Check, pass, warn } from "./Check.js"
 import type { Observations } from "./Observations.js"
-
-const duration = (seconds: number) => {
-  const whole = Math.ceil(seconds)
-  if (whole < 60) return `${whole} s`
-  const hours = Math.floor(whole / 3600)
-  const minutes = `${Math.floor((whole % 3600) / 60)} min`
-  return hours > 0 ? `${hours} h ${minutes}` : `${minutes} ${whole % 60} s`
-}
 
 /** Undefined when the API was not probed (the checks above say why). */
 export const estimateCheck = (observations: Observations): Check | undefined => {
@@ -31,7 +24,7 @@ export const estimateCheck = (observations: Observations): Check | undefined => 
       const time =
         plan.wallSeconds === undefined
           ? "unpaced"
-          : `at least ${duration(plan.wallSeconds)} at ${plan.pacing.requestsPerSecond} calls/s`
+          : `at least ${formatWallTime(plan.wallSeconds)} at ${plan.pacing.requestsPerSecond} calls/s`
       const basis =
         size.roleHolders._tag === "Counted"
           ? "role holders counted"

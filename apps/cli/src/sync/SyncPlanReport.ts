@@ -11,6 +11,7 @@ import { ConnectionRules, Connections } from "@seatsync/store"
 import {
   type ConnectionPlan,
   ConnectionRunner,
+  formatWallTime,
   type PlanTarget,
   pacedSeconds,
   planConnection
@@ -76,20 +77,12 @@ const planTarget = (args: TargetArguments) =>
     })
   })
 
-const minutes = (seconds: number) => {
-  if (seconds < 60) return `${Math.ceil(seconds)} s`
-  const whole = Math.ceil(seconds)
-  const hours = Math.floor(whole / 3600)
-  const rest = `${Math.floor((whole % 3600) / 60)} min ${whole % 60} s`
-  return hours > 0 ? `${hours} h ${rest}` : rest
-}
-
 /** The wall-time sentence of a plan: the least the pacing allows, or why there is none. */
 export const wallTimeText = (planned: ConnectionPlan): string => {
   const { plan } = planned
   return plan.wallSeconds === undefined
-    ? `unpaced (no client-side limit: latency alone sets the time; at Atlassian's default ${defaultPacing.requestsPerSecond} calls/s it would take at least ${minutes(pacedSeconds(plan.totalCalls, defaultPacing) ?? 0)})`
-    : `at least ${minutes(plan.wallSeconds)} at ${plan.pacing.requestsPerSecond} calls/s (burst ${plan.pacing.burst})`
+    ? `unpaced (no client-side limit: latency alone sets the time; at Atlassian's default ${defaultPacing.requestsPerSecond} calls/s it would take at least ${formatWallTime(pacedSeconds(plan.totalCalls, defaultPacing) ?? 0)})`
+    : `at least ${formatWallTime(plan.wallSeconds)} at ${plan.pacing.requestsPerSecond} calls/s (burst ${plan.pacing.burst})`
 }
 
 /** The plan as text: a heading, one line per listing, the counts it rests on and its assumptions. */
