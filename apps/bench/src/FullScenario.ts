@@ -6,6 +6,7 @@
  */
 import { writeFile } from "node:fs/promises"
 import os from "node:os"
+import { getHeapStatistics } from "node:v8"
 import { FetchHttpClient } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
 import { AtlassianClient, unpaced } from "@seatsync/atlassian-client"
@@ -127,6 +128,10 @@ export const fullScenario = Effect.gen(function* () {
     syncOverCopy: Math.round(ratio * 1000) / 1000,
     peakRssMb: Math.round(first.peak() / 1024 / 1024),
     peakRssMbSecondSync: Math.round(second.peak() / 1024 / 1024),
+    // The sync runs in this process: its V8 heap limit (`--max-old-space-size`, or derived from the machine's
+    // or container's memory) decides how much garbage piles up before a collection, i.e. much of peak RSS.
+    heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 1024 / 1024),
+    nodeFlags: process.execArgv.join(" "),
     secondSyncSeconds: Duration.toMillis(second.duration) / 1000,
     secondSyncRowsWritten: rowsWritten(second.value),
     secondSyncTuplesUpdated: updatesAfter - updatesBefore,
@@ -156,9 +161,11 @@ export const fullScenario = Effect.gen(function* () {
     "`COPY … FROM STDIN` of exactly the rows the sync wrote into tables of the same shape and indexes, as the",
     "limit; then a second, unchanged sync. Targets from docs/architecture.md §6.",
     "",
-    process.argv.length > 2
-      ? `Command: \`npm run bench -- ${process.argv.slice(2).join(" ")}\`.`
-      : "Command: `npm run bench` (defaults: `--users 100000 --groups 5000 --groups-per-user 10 --products 20`).",
+    process.execArgv.length > 0
+      ? `Command: \`node ${process.execArgv.join(" ")} apps/bench/dist/bin.js ${process.argv.slice(2).join(" ")}\` (after \`npm run build\`).`
+      : process.argv.length > 2
+        ? `Command: \`npm run bench -- ${process.argv.slice(2).join(" ")}\`.`
+        : "Command: `npm run bench` (defaults: `--users 100000 --groups 5000 --groups-per-user 10 --products 20`).",
     "",
     `Run on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores, ${mb(os.totalmem())} RAM, Node ${process.version}, PostgreSQL ${version}.`,
     "",
@@ -170,6 +177,7 @@ export const fullScenario = Effect.gen(function* () {
     `| sync ÷ COPY throughput | ${(ratio * 100).toFixed(0)} % | ≥ 50 % ${ratio >= 0.5 ? "✓" : "✗ not met"} |`,
     `| peak RSS, first sync | ${mb(first.peak())} | < 256 MB ${first.peak() < 256 * 1024 * 1024 ? "✓" : "✗ not met"} |`,
     `| peak RSS, second sync | ${mb(second.peak())} | flat |`,
+    `| V8 heap limit of the sync process | ${results.heapLimitMb} MB${results.nodeFlags === "" ? " (Node's default for this machine)" : ` (${results.nodeFlags})`} | |`,
     `| live rows updated by the unchanged second sync | ${updatesAfter - updatesBefore} | 0 ${updatesAfter === updatesBefore ? "✓" : "✗ not met"} |`,
     `| API calls, first sync | ${first.value.api.apiCalls}; estimated before it ${estimate.calls} (${estimate.basis}, ${(((estimate.calls - first.value.api.apiCalls) / first.value.api.apiCalls) * 100).toFixed(1)} %) | estimate within 10 % ${Math.abs(estimate.calls - first.value.api.apiCalls) <= 0.1 * first.value.api.apiCalls ? "✓" : "✗ not met"} |`,
     "",
