@@ -370,17 +370,20 @@ export const reclaimTable = (report: ReclaimReport): string => {
       { header: "last active" },
       { header: "days", align: "right" as const },
       { header: "active days/90", align: "right" as const },
-      { header: "evidence from" }
+      { header: "evidence from" },
+      // A seat not billed (user suspended or deactivated) is cleanup: it saves nothing.
+      { header: "billed" }
     ],
     report.candidates.map((row) => [
       ...(several ? [row.connection] : []),
       row.email ?? row.name,
       productLabel(row),
-      row.billed ? reasonLabel(row.reason) : `${reasonLabel(row.reason)} (${notBilledLabel(row)})`,
+      reasonLabel(row.reason),
       row.lastActiveAt === null ? "never" : day(row.lastActiveAt),
       row.daysSinceActive === null ? "–" : String(row.daysSinceActive),
       row.activeDays90 === null ? "–" : String(row.activeDays90),
-      row.activitySource ?? "–"
+      row.activitySource ?? "–",
+      row.billed ? "yes" : notBilledLabel(row)
     ])
   )
   // Seats, not rows: a seat listed under several reasons counts once, as in the seat total.
