@@ -659,7 +659,8 @@ const reclaimSeatsTable = (report: ReclaimReport): string => {
         htmlText(row.activeDays90),
         !row.billed
           ? {
-              markup: `${htmlText(row.saving === null ? "0" : money(0, row.saving.currency))}${sub(notBilledLabel(row))}`,
+              // Short, in a column that never wraps: the user's state is in the last column, the note above.
+              markup: `${htmlText(row.saving === null ? "0" : money(0, row.saving.currency))}${sub("not billed")}`,
               sort: 0
             }
           : row.saving === null
