@@ -6,8 +6,9 @@
  * or through a protected group) left out and counted.
  */
 import { SqlClient, type SqlError, SqlSchema } from "@effect/sql"
-import { Effect, type ParseResult, Schema } from "effect"
+import { Effect, type ParseResult, Schema, Struct } from "effect"
 import type { ConnectionId } from "./Ids.js"
+import { ReclaimCandidate } from "./Reports.js"
 import { defaultGraceDays } from "./RunMerge.js"
 
 type Failure = SqlError.SqlError | ParseResult.ParseError
@@ -33,27 +34,12 @@ export type DuplicateRule = typeof DuplicateRule.Type
 export const SeatVerdict = Schema.Literal("active", "recently_added", "no_data", "never_active", "inactive")
 export type SeatVerdict = typeof SeatVerdict.Type
 
+/** A reclaim candidate: the seat and its evidence as `Reports.ReclaimCandidate` has them, with its reason. */
 export const Candidate = Schema.Struct({
-  productId: Schema.String,
-  productKey: Schema.String,
-  productName: Schema.String,
-  accountId: Schema.String,
+  ...Struct.omit(ReclaimCandidate.fields, "verdict"),
   reason: Reason,
-  name: Schema.String,
-  email: Schema.NullOr(Schema.String),
-  roles: Schema.Array(Schema.String),
-  accountType: Schema.String,
-  status: Schema.NullOr(Schema.String),
   accountStatus: Schema.NullOr(Schema.String),
   membershipStatus: Schema.NullOr(Schema.String),
-  /** Null when Atlassian did not say whether the account is managed. */
-  managed: Schema.NullOr(Schema.Boolean),
-  lastActiveAt: Schema.NullOr(Schema.DateFromSelf),
-  activitySource: Schema.NullOr(Schema.String),
-  activityObservedAt: Schema.NullOr(Schema.DateFromSelf),
-  addedToOrg: Schema.NullOr(Schema.DateFromSelf),
-  daysSinceActive: Schema.NullOr(Schema.Int),
-  daysSinceAdded: Schema.NullOr(Schema.Int),
   verdict: SeatVerdict,
   /**
    * Whether the seat ledger (`v_product_seat`) bills the seat: false when its user is suspended, deactivated
